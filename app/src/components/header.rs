@@ -1,0 +1,20 @@
+use super::{ConnectivityBadge, LangSwitch};
+use crate::i18n::{use_i18n, Key};
+use leptos::prelude::*;
+
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <a href="/" class="brand-name">{move || i18n.t(Key::CommonAppName)}</a>
+                <span class="tagline">{move || i18n.t(Key::CommonTagline)}</span>
+            </div>
+            <div class="header-tools">
+                <ConnectivityBadge/>
+                <LangSwitch/>
+            </div>
+        </header>
+    }
+}

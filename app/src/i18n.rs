@@ -1,0 +1,106 @@
+//! Translations, checked at compile time.
+//!
+//! `build.rs` turns `locales/<lang>/<namespace>.json` into the [`Key`] enum and one table per
+//! language; a key missing in any language fails the build. [`I18n`] is the context value
+//! holding the current language, remembered across visits.
+
+use crate::offline::prefs;
+use leptos::prelude::*;
+use shared::{ErrorCode, GateKind, Lang};
+
+include!(concat!(env!("OUT_DIR"), "/i18n_table.rs"));
+
+/// The text of `key` in `lang`.
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    let table = match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
+    };
+    table[key as usize]
+}
+
+/// Replaces `{name}` placeholders. Values are inserted as text (Leptos escapes on render).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// The translated message for an error code: every code has one (the match is exhaustive).
+pub fn error_key(code: ErrorCode) -> Key {
+    match code {
+        ErrorCode::InvalidPlate => Key::ErrorsInvalidPlate,
+        ErrorCode::InvalidDeclarationNumber => Key::ErrorsInvalidDeclarationNumber,
+        ErrorCode::InvalidCargo => Key::ErrorsInvalidCargo,
+        ErrorCode::InvalidDirection => Key::ErrorsInvalidDirection,
+        ErrorCode::InvalidId => Key::ErrorsInvalidId,
+        ErrorCode::InvalidLang => Key::ErrorsInvalidLang,
+        ErrorCode::NotFound => Key::ErrorsNotFound,
+        ErrorCode::MethodNotAllowed => Key::ErrorsMethodNotAllowed,
+        ErrorCode::PayloadTooLarge => Key::ErrorsPayloadTooLarge,
+        ErrorCode::MalformedBody => Key::ErrorsMalformedBody,
+        ErrorCode::UnsupportedMediaType => Key::ErrorsUnsupportedMediaType,
+        ErrorCode::Internal => Key::ErrorsInternal,
+        ErrorCode::Network => Key::ErrorsNetwork,
+        ErrorCode::Unknown => Key::ErrorsUnknown,
+    }
+}
+
+pub fn gate_kind_key(kind: GateKind) -> Key {
+    match kind {
+        GateKind::InternationalRoad => Key::GateKindInternationalRoad,
+        GateKind::InternationalRail => Key::GateKindInternationalRail,
+        GateKind::Main => Key::GateKindMain,
+        GateKind::Auxiliary => Key::GateKindAuxiliary,
+        GateKind::ClearancePoint => Key::GateKindClearancePoint,
+    }
+}
+
+/// The current language, as a context value. Reading it inside a view makes the view follow
+/// language changes.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(RwSignal<Lang>);
+
+impl I18n {
+    /// Starts with the language the user chose last time (Vietnamese the first time).
+    pub fn provide() -> Self {
+        let lang = prefs::saved_lang().unwrap_or_default();
+        prefs::show_lang_on_page(lang);
+        let i18n = I18n(RwSignal::new(lang));
+        provide_context(i18n);
+        i18n
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.0.get()
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.0.set(lang);
+        prefs::save_lang(lang);
+        prefs::show_lang_on_page(lang);
+    }
+
+    pub fn t(&self, key: Key) -> &'static str {
+        text(self.lang(), key)
+    }
+
+    pub fn t_with(&self, key: Key, args: &[(&str, &str)]) -> String {
+        fill(self.t(key), args)
+    }
+
+    pub fn error_message(&self, code: ErrorCode) -> &'static str {
+        self.t(error_key(code))
+    }
+
+    /// A count with the language's thousands separator (`1.000` in Vietnamese).
+    pub fn count(&self, n: u64) -> String {
+        shared::format::group_thousands(n, self.lang().thousands_separator())
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

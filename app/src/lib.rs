@@ -1,0 +1,56 @@
+//! BorderPass in the browser: a Leptos client-side app compiled to WebAssembly, installable
+//! as a PWA and usable offline.
+//!
+//! - [`pages`]: one component per screen; [`components`]: pieces shared between screens.
+//! - [`state`]: app-wide context values (connectivity, update availability), as newtypes.
+//! - [`i18n`]: the compile-time-checked translations (Vietnamese first).
+//! - [`api`]: typed calls to the edge returning `Result<_, shared::Error>`.
+//! - [`offline`]: the only module that touches IndexedDB, local storage and the service worker.
+//!
+//! Domain rules come from the `shared` crate, the same code the edge runs.
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod offline;
+pub mod pages;
+pub mod state;
+
+use components::{AppHeader, UpdateBanner};
+use i18n::{use_i18n, I18n, Key};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{HomePage, NotFoundPage};
+use state::{Connectivity, UpdateReady};
+
+/// Mounts the app in place of the loading placeholder of `index.html`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(placeholder) = document().get_element_by_id("boot") {
+        placeholder.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    I18n::provide();
+    Connectivity::provide();
+    let update = UpdateReady::provide();
+    offline::service_worker::register(update);
+    let i18n = use_i18n();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || i18n.t(Key::CommonSkipToContent)}</a>
+            <AppHeader/>
+            <UpdateBanner/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    borderpass_app::start();
+}

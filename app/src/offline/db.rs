@@ -1,0 +1,59 @@
+//! The app's IndexedDB database: one place for its name, version and object stores.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+const DB_NAME: &str = "borderpass";
+const DB_VERSION: u32 = 1;
+
+/// Last-known copies of server data, keyed by what they are (e.g. `"gates"`).
+pub const SNAPSHOTS: &str = "snapshots";
+
+pub type DbResult<T> = Result<T, String>;
+
+async fn open() -> DbResult<Database> {
+    Database::open(DB_NAME)
+        .with_version(DB_VERSION)
+        .with_on_upgrade_needed(|event, db| {
+            if event.old_version() < 1.0 {
+                db.create_object_store(SNAPSHOTS).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| format!("opening IndexedDB: {e}"))
+}
+
+/// Stores `value` under `key`, replacing what was there; committed before returning.
+pub async fn put<T: Serialize>(store: &str, key: &str, value: &T) -> DbResult<()> {
+    let db = open().await?;
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let object_store = tx.object_store(store).map_err(|e| e.to_string())?;
+    object_store
+        .put(value)
+        .with_key(key.to_owned())
+        .serde()
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+pub async fn get<T: DeserializeOwned>(store: &str, key: &str) -> DbResult<Option<T>> {
+    let db = open().await?;
+    let tx = db.transaction(store).build().map_err(|e| e.to_string())?;
+    let object_store = tx.object_store(store).map_err(|e| e.to_string())?;
+    object_store
+        .get(key)
+        .serde()
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,83 @@
+//! Registers the service worker (`public/sw.js`) and offers its updates.
+//!
+//! A new version installs in the background and waits. The app then shows "update available";
+//! when the user agrees, the waiting worker is told to take over and the page reloads once it
+//! controls it. A first install never prompts: there is nothing to replace.
+
+use crate::state::UpdateReady;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
+
+const SCRIPT_URL: &str = "/sw.js";
+const SKIP_WAITING: &str = "SKIP_WAITING";
+
+pub fn register(update: UpdateReady) {
+    let Some(container) = web_sys::window().map(|w| w.navigator().service_worker()) else {
+        return;
+    };
+    // Reload once a new worker takes over, so the page runs the code it serves.
+    let had_controller = container.controller().is_some();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if had_controller {
+            let _ = web_sys::window().map(|w| w.location().reload());
+        }
+    });
+    container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
+
+    leptos::task::spawn_local(async move {
+        match JsFuture::from(container.register(SCRIPT_URL)).await {
+            Ok(registration) => watch(registration.unchecked_into(), update),
+            Err(e) => leptos::logging::warn!("service worker not registered: {e:?}"),
+        }
+    });
+}
+
+fn watch(registration: ServiceWorkerRegistration, update: UpdateReady) {
+    let has_controller = || {
+        web_sys::window()
+            .map(|w| w.navigator().service_worker().controller().is_some())
+            .unwrap_or(false)
+    };
+    if registration.waiting().is_some() && has_controller() {
+        update.mark_ready();
+    }
+    let registration_for_event = registration.clone();
+    let on_update_found = Closure::<dyn FnMut()>::new(move || {
+        let Some(installing) = registration_for_event.installing() else {
+            return;
+        };
+        let worker = installing.clone();
+        let on_state = Closure::<dyn FnMut()>::new(move || {
+            if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                update.mark_ready();
+            }
+        });
+        installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        on_state.forget();
+    });
+    registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+    on_update_found.forget();
+}
+
+/// Asks the waiting worker to take over; the page reloads on `controllerchange`.
+pub fn apply_update() {
+    leptos::task::spawn_local(async {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let container = window.navigator().service_worker();
+        let Ok(registration) = JsFuture::from(container.get_registration()).await else {
+            return;
+        };
+        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        if let Some(waiting) = registration.waiting() {
+            post_skip_waiting(&waiting);
+        }
+    });
+}
+
+fn post_skip_waiting(worker: &ServiceWorker) {
+    let _ = worker.post_message(&JsValue::from_str(SKIP_WAITING));
+}

@@ -1,0 +1,7 @@
+//! One component per screen.
+
+mod home;
+mod not_found;
+
+pub use home::HomePage;
+pub use not_found::NotFoundPage;

@@ -1,0 +1,29 @@
+//! BorderPass edge: one Cloudflare Worker that serves the API under `/api/` and the built PWA
+//! as static assets.
+//!
+//! This file holds only the entry points. [`http`] owns routing, status codes and the one
+//! error type that becomes a `{code, message}` response; [`gates`] reads the gate directory from
+//! D1; [`yard_do`] is the yard's Durable Object (the single writer of a yard's state);
+//! [`jobs`] runs on the cron trigger. Domain rules live in the `shared` crate.
+
+pub mod gates;
+pub mod http;
+pub mod jobs;
+pub mod yard_call;
+pub mod yard_do;
+
+pub use yard_do::YardDo;
+
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(http::serve(req, &env).await)
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = jobs::run(&env, &event.cron(), http::now_ms()).await {
+        worker::console_error!("scheduled job failed: {e}");
+    }
+}

@@ -1,0 +1,53 @@
+//! Typed calls from the Worker into a yard's Durable Object.
+//!
+//! One enum lists what a yard object can be asked; each variant knows its method and path, so
+//! no literal URLs are scattered around and the object decodes exactly what the Worker sends.
+
+use crate::http::ApiError;
+use shared::YardId;
+use worker::{Env, Method, Request, RequestInit, Response};
+
+/// The Durable Object namespace binding, as named in `wrangler.toml`.
+pub const YARDS_BINDING: &str = "YARDS";
+/// The header that tells an object which yard it is (objects are named after their yard).
+pub const YARD_ID_HEADER: &str = "x-yard-id";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YardCall {
+    Status,
+}
+
+impl YardCall {
+    pub fn method(self) -> Method {
+        match self {
+            YardCall::Status => Method::Get,
+        }
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            YardCall::Status => "/status",
+        }
+    }
+
+    /// Decodes a call inside the object from the request the Worker built.
+    pub fn from_request(req: &Request) -> Option<(YardCall, YardId)> {
+        let call = [YardCall::Status]
+            .into_iter()
+            .find(|c| c.method() == req.method() && c.path() == req.path())?;
+        let yard = req.headers().get(YARD_ID_HEADER).ok()??;
+        Some((call, YardId::parse(&yard).ok()?))
+    }
+
+    /// Sends the call to the yard's object (one object per yard, named by its id).
+    pub async fn send(self, env: &Env, yard: &YardId) -> Result<Response, ApiError> {
+        let stub = env
+            .durable_object(YARDS_BINDING)?
+            .get_by_name(yard.as_str())?;
+        let mut init = RequestInit::new();
+        init.with_method(self.method());
+        let req = Request::new_with_init(&format!("https://yard{}", self.path()), &init)?;
+        req.headers().set(YARD_ID_HEADER, yard.as_str())?;
+        Ok(stub.fetch_with_request(req).await?)
+    }
+}

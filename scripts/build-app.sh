@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the PWA into dist/: cargo (size profile) → wasm-bindgen → wasm-opt → static files,
+# then stamps the service worker with the build's version and precache list.
+source "$(dirname "$0")/env.sh"
+
+log "building the app (wasm32, profile app-release)"
+cargo build -p borderpass-app --bin borderpass-app --target wasm32-unknown-unknown \
+  --profile app-release
+wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/app-release/borderpass-app.wasm"
+
+stage="$(mktemp -d "$ROOT/.dist.XXXXXX")"
+trap 'rm -rf "$stage"' EXIT
+chmod 755 "$stage"
+mkdir -p "$stage/pkg"
+wasm-bindgen --target web --no-typescript --remove-name-section \
+  --out-dir "$stage/pkg" --out-name app "$wasm"
+log "optimising the wasm for size (npm binaryen's wasm-opt)"
+wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$stage/pkg/app_bg.wasm" -o "$stage/pkg/app_bg.wasm"
+esbuild "$stage/pkg/app.js" --minify --format=esm --log-level=warning --outfile="$stage/pkg/app.min.js"
+mv "$stage/pkg/app.min.js" "$stage/pkg/app.js"
+
+cp "$ROOT/app/index.html" "$ROOT/app/boot.js" "$ROOT/app/style.css" "$stage/"
+cp -R "$ROOT/public/." "$stage/"
+
+# The shell: every file but the service worker itself, with "/" standing for index.html
+# (the assets server answers "/index.html" with a redirect to "/").
+shell_files="$(cd "$stage" && find . -type f ! -name sw.js ! -name index.html | sed 's|^\.||' | sort)"
+version="$(cd "$stage" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+shell_json="$(printf '%s\n' "/" $shell_files | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s.trim().split("\n"))))')"
+node -e '
+  const fs = require("fs");
+  const [file, version, shell] = process.argv.slice(1);
+  const src = fs.readFileSync(file, "utf8");
+  fs.writeFileSync(file, src.replace("__VERSION__", version).replace("__SHELL__", shell));
+' "$stage/sw.js" "$version" "$shell_json"
+echo "$version" > "$stage/version.txt"
+
+rm -rf "$ROOT/dist.old"
+[ -d "$ROOT/dist" ] && mv "$ROOT/dist" "$ROOT/dist.old"
+mv "$stage" "$ROOT/dist"
+rm -rf "$ROOT/dist.old"
+trap - EXIT
+log "app built: dist/ (version $version)"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make test`: set up, check, build, and run every test tier:
+#   1. format and lints (native and wasm32), 2. native unit and property tests,
+#   3. API tests against wrangler dev (workerd, local D1 and Durable Objects),
+#   4. browser tests in Debian's Chromium (Playwright) against the same Worker.
+# The Worker runs on its own port with a fresh state directory, and is stopped by PID at exit.
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh test
+
+log "format"
+cargo fmt --all --check
+log "lints (native)"
+cargo clippy -p borderpass-shared -p borderpass-edge --all-targets -- -D warnings
+log "lints (wasm32)"
+cargo clippy -p borderpass-app -p borderpass-edge --target wasm32-unknown-unknown -- -D warnings
+
+log "unit and property tests"
+cargo test -p borderpass-shared -p borderpass-edge
+
+bash scripts/build-app.sh
+bash scripts/build-worker.sh
+
+port="${BORDERPASS_TEST_PORT:-8799}"
+mkdir -p .wrangler
+state="$(mktemp -d "$ROOT/.wrangler/test-state.XXXXXX")"
+cleanup() {
+  bash scripts/worker.sh stop "$port"
+  rm -rf "$state"
+}
+trap cleanup EXIT
+bash scripts/db.sh --persist-to "$state"
+log "starting wrangler dev on 127.0.0.1:$port"
+bash scripts/worker.sh start "$port" "$state"
+
+export BORDERPASS_URL="http://127.0.0.1:$port"
+log "runtime and browser tests"
+node --test --test-concurrency=1 --test-reporter=spec e2e/api/*.test.mjs e2e/browser/*.test.mjs
+log "all tests passed"

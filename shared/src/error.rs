@@ -1,0 +1,133 @@
+//! The domain error and its stable wire codes.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A stable, machine-readable error code. The edge sends it as `code`; the app maps it to a
+/// translated message. Codes are never renamed: clients in the field still know the old ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidPlate,
+    InvalidDeclarationNumber,
+    InvalidCargo,
+    InvalidDirection,
+    InvalidId,
+    InvalidLang,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    MalformedBody,
+    UnsupportedMediaType,
+    Internal,
+    /// The app could not reach the edge at all (offline, DNS, timeout). Never sent by the edge.
+    Network,
+    /// A code this build does not know yet (sent by a newer edge).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive checks (translations, documentation).
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::InvalidPlate,
+        ErrorCode::InvalidDeclarationNumber,
+        ErrorCode::InvalidCargo,
+        ErrorCode::InvalidDirection,
+        ErrorCode::InvalidId,
+        ErrorCode::InvalidLang,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::MalformedBody,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::Internal,
+        ErrorCode::Network,
+        ErrorCode::Unknown,
+    ];
+
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidPlate => "invalid_plate",
+            ErrorCode::InvalidDeclarationNumber => "invalid_declaration_number",
+            ErrorCode::InvalidCargo => "invalid_cargo",
+            ErrorCode::InvalidDirection => "invalid_direction",
+            ErrorCode::InvalidId => "invalid_id",
+            ErrorCode::InvalidLang => "invalid_lang",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::MalformedBody => "malformed_body",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Network => "network",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The one error type of the domain layer. `Display` gives an English sentence for logs and
+/// developers; users see the translation of [`Error::code`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    detail: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Error {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// A short English explanation, safe to show to a developer (never contains secrets).
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.detail)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_wire_names() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_from_a_newer_edge_is_still_readable() {
+        let code: ErrorCode = serde_json::from_str("\"slot_full_v9\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn display_carries_code_and_detail() {
+        let e = Error::new(ErrorCode::InvalidPlate, "no digits");
+        assert_eq!(e.to_string(), "invalid_plate: no digits");
+    }
+}

@@ -1,0 +1,30 @@
+//! The BorderPass domain core, shared by the app (in the browser) and the edge (the Worker).
+//!
+//! Everything here is plain Rust: no IO, no clock, no randomness. Time and identifiers are
+//! passed in, so every rule is an ordinary unit test and the app and the edge validate input
+//! with exactly the same code.
+//!
+//! - Domain types validate on construction ([`Plate`], [`DeclarationNumber`], [`Cargo`], ids).
+//! - [`wire`] holds the versioned JSON shapes of the HTTP API; they convert into domain types
+//!   with `TryFrom`, running the same validation on both sides.
+//! - [`Error`] is the one error type of this layer; each variant has a stable [`ErrorCode`]
+//!   that the edge sends and the app translates.
+
+mod cargo;
+mod declaration;
+mod direction;
+mod error;
+pub mod format;
+mod gate;
+mod lang;
+mod plate;
+pub mod time;
+pub mod wire;
+
+pub use cargo::Cargo;
+pub use declaration::DeclarationNumber;
+pub use direction::Direction;
+pub use error::{Error, ErrorCode};
+pub use gate::{Gate, GateId, GateKind, LocalizedText, Yard, YardId};
+pub use lang::Lang;
+pub use plate::{Country, Plate};

@@ -1,0 +1,150 @@
+//! Calendar arithmetic for Vietnam's time zone, with no clock.
+//!
+//! Lang Son keeps Asia/Ho_Chi_Minh time: UTC+7 all year, no daylight saving, so a fixed offset
+//! is exact. Callers pass instants as Unix milliseconds.
+
+/// Asia/Ho_Chi_Minh's offset from UTC, in seconds.
+pub const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
+pub const MINUTES_PER_DAY: u16 = 24 * 60;
+
+/// A local calendar date and time of day in Vietnam.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalDateTime {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl LocalDateTime {
+    /// The local date and time in Vietnam of a Unix instant in milliseconds.
+    pub fn from_unix_ms(unix_ms: i64) -> Self {
+        let local_secs = unix_ms.div_euclid(1000) + VIETNAM_OFFSET_SECS;
+        let days = local_secs.div_euclid(86_400);
+        let secs_of_day = local_secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        LocalDateTime {
+            year,
+            month,
+            day,
+            hour: (secs_of_day / 3600) as u8,
+            minute: ((secs_of_day % 3600) / 60) as u8,
+        }
+    }
+
+    /// `dd/mm/yyyy`, as dates are written in Vietnam.
+    pub fn date_string(&self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
+    /// `HH:MM`, 24-hour clock.
+    pub fn time_string(&self) -> String {
+        format_hhmm(u16::from(self.hour) * 60 + u16::from(self.minute))
+    }
+
+    /// `dd/mm/yyyy HH:MM`.
+    pub fn date_time_string(&self) -> String {
+        format!("{} {}", self.date_string(), self.time_string())
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day): Howard Hinnant's
+/// `civil_from_days`, exact for every `i64` day count a phone can produce.
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month, day)
+}
+
+/// Minutes after midnight as `HH:MM` (1440 is written `24:00`, the end of a day).
+pub fn format_hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// `HH:MM` (24-hour, `24:00` allowed as an end of day) to minutes after midnight.
+pub fn parse_hhmm(s: &str) -> Option<u16> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let h: u16 = h.parse().ok()?;
+    let m: u16 = m.parse().ok()?;
+    let total = h.checked_mul(60)?.checked_add(m)?;
+    (m < 60 && total <= MINUTES_PER_DAY).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn epoch_is_seven_in_the_morning_in_hanoi() {
+        let t = LocalDateTime::from_unix_ms(0);
+        assert_eq!(t.date_time_string(), "01/01/1970 07:00");
+    }
+
+    #[test]
+    fn local_midnight_rolls_the_date() {
+        // 2026-11-23T16:59:00Z is 23:59 local; a minute later it is the 24th.
+        let before = LocalDateTime::from_unix_ms(1_795_453_140_000);
+        assert_eq!(before.date_time_string(), "23/11/2026 23:59");
+        let after = LocalDateTime::from_unix_ms(1_795_453_200_000);
+        assert_eq!(after.date_time_string(), "24/11/2026 00:00");
+    }
+
+    #[test]
+    fn leap_days_are_right() {
+        // 2024-02-29T05:00:00Z
+        let t = LocalDateTime::from_unix_ms(1_709_182_800_000);
+        assert_eq!(t.date_string(), "29/02/2024");
+    }
+
+    #[test]
+    fn times_before_the_epoch_work() {
+        let t = LocalDateTime::from_unix_ms(-1);
+        assert_eq!(t.date_time_string(), "01/01/1970 06:59");
+    }
+
+    #[test]
+    fn hhmm_round_trips_and_refuses_nonsense() {
+        assert_eq!(parse_hhmm("06:30"), Some(390));
+        assert_eq!(parse_hhmm("24:00"), Some(1440));
+        assert_eq!(format_hhmm(1440), "24:00");
+        for bad in ["6:30", "24:01", "12:60", "ab:cd", "", "12:3", "99:99"] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_minute_of_the_day_round_trips(m in 0u16..=1440) {
+            prop_assert_eq!(parse_hhmm(&format_hhmm(m)), Some(m));
+        }
+
+        #[test]
+        fn dates_are_always_plausible(ms in -10_000_000_000_000i64..10_000_000_000_000i64) {
+            let t = LocalDateTime::from_unix_ms(ms);
+            prop_assert!((1..=12).contains(&t.month));
+            prop_assert!((1..=31).contains(&t.day));
+            prop_assert!(t.hour < 24 && t.minute < 60);
+        }
+
+        #[test]
+        fn consecutive_days_advance_by_one_minute_steps(ms in 0i64..4_000_000_000_000i64) {
+            let a = LocalDateTime::from_unix_ms(ms - ms.rem_euclid(60_000));
+            let b = LocalDateTime::from_unix_ms(ms - ms.rem_euclid(60_000) + 60_000);
+            let a_min = u32::from(a.hour) * 60 + u32::from(a.minute);
+            let b_min = u32::from(b.hour) * 60 + u32::from(b.minute);
+            prop_assert!(b_min == a_min + 1 || (a_min == 1439 && b_min == 0));
+        }
+    }
+}
