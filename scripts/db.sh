@@ -8,4 +8,6 @@ if [ "${1:-}" = "--persist-to" ]; then persist=(--persist-to "$2"); fi
 log "applying D1 migrations (local)"
 CI=true wrangler d1 migrations apply DB --local "${persist[@]}" >/dev/null
 log "loading demo data"
-wrangler d1 execute DB --local "${persist[@]}" --file edge/seed/demo.sql >/dev/null
+for seed in edge/seed/demo.sql edge/seed/demo-accounts.sql; do
+  wrangler d1 execute DB --local "${persist[@]}" --file "$seed" >/dev/null
+done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops `wrangler dev` (workerd, local D1 and Durable Objects) in the background.
-#   worker.sh start PORT STATE_DIR   starts it, waits for /api/health, prints nothing else
+#   worker.sh start PORT STATE_DIR [WRANGLER_ARGS...]
+#                                    starts it, waits for /api/health, prints nothing else
 #   worker.sh stop PORT              stops the one started for PORT, by its PID
 # The PID file lives in .wrangler/pids/; the log in .wrangler/logs/dev-PORT.log.
 source "$(dirname "$0")/env.sh"
@@ -28,9 +29,10 @@ stop() {
 case "$cmd" in
   start)
     state_dir="${3:?state dir}"
+    shift 3
     stop
     setsid wrangler dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state_dir" \
-      --test-scheduled --show-interactive-dev-session=false \
+      --test-scheduled --show-interactive-dev-session=false "$@" \
       </dev/null >"$log_file" 2>&1 &
     echo $! >"$pid_file"
     for _ in $(seq 1 300); do

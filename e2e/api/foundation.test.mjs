@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { call, assertSecurityHeaders } from "../lib/api.mjs";
+import { signInAs } from "../lib/accounts.mjs";
 
 const DEMO_GATES = ["huu-nghi", "tan-thanh", "chi-ma", "coc-nam", "dong-dang-rail"];
 
@@ -46,13 +47,15 @@ test("the gate directory lists Lang Son's gates with yards in three languages", 
 
 test("errors share one JSON shape with a stable code, and change nothing", async () => {
   const before = await call("/api/gates");
+  const admin = { authorization: `Bearer ${(await signInAs("admin")).token}` };
   const cases = [
     ["/api/nowhere", {}, 404, "not_found"],
     ["/api", {}, 404, "not_found"],
     ["/api/gates", { method: "POST" }, 405, "method_not_allowed"],
     ["/api/gates", { method: "DELETE" }, 405, "method_not_allowed"],
-    ["/api/yards/NOT%20AN%20ID/status", {}, 400, "invalid_id"],
-    ["/api/yards/no-such-yard/status", {}, 404, "not_found"],
+    ["/api/yards/NOT%20AN%20ID/status", { headers: admin }, 400, "invalid_id"],
+    ["/api/yards/no-such-yard/status", { headers: admin }, 404, "not_found"],
+    ["/api/yards/cm-1/status", {}, 401, "unauthenticated"],
     [
       "/api/gates",
       {
@@ -91,15 +94,17 @@ test("static assets and app routes are served with the security headers", async 
 });
 
 test("a yard's Durable Object answers from its own SQLite storage", async () => {
-  const first = await call("/api/yards/cm-1/status");
+  const operator = { headers: { authorization: `Bearer ${(await signInAs("yard_operator")).token}` } };
+  const admin = { headers: { authorization: `Bearer ${(await signInAs("admin")).token}` } };
+  const first = await call("/api/yards/cm-1/status", operator);
   assert.equal(first.status, 200, first.text);
   assert.equal(first.json.yard_id, "cm-1");
   assert.equal(first.json.schema_version, 1);
-  const second = await call("/api/yards/cm-1/status");
+  const second = await call("/api/yards/cm-1/status", admin);
   assert.equal(second.json.status_calls, first.json.status_calls + 1);
   assert.equal(second.json.first_seen_at_ms, first.json.first_seen_at_ms);
   // Each yard is its own object.
-  const other = await call("/api/yards/tt-fruit/status");
+  const other = await call("/api/yards/tt-fruit/status", admin);
   assert.equal(other.json.yard_id, "tt-fruit");
   assert.equal(other.json.status_calls, 1);
 });

@@ -58,14 +58,22 @@ pub async fn list(db: &D1Database) -> Result<GatesResponse, ApiError> {
 }
 
 pub async fn yard_exists(db: &D1Database, yard_id: &YardId) -> Result<bool, ApiError> {
+    exists(db, "SELECT id FROM yards WHERE id = ?1", yard_id.as_str()).await
+}
+
+pub async fn gate_exists(db: &D1Database, gate_id: &GateId) -> Result<bool, ApiError> {
+    exists(db, "SELECT id FROM gates WHERE id = ?1", gate_id.as_str()).await
+}
+
+async fn exists(db: &D1Database, query: &str, id: &str) -> Result<bool, ApiError> {
     #[derive(Deserialize)]
     struct Found {
         #[allow(dead_code)]
         id: String,
     }
     let found = db
-        .prepare("SELECT id FROM yards WHERE id = ?1")
-        .bind(&[yard_id.as_str().into()])?
+        .prepare(query)
+        .bind(&[id.into()])?
         .first::<Found>(None)
         .await?;
     Ok(found.is_some())

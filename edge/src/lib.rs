@@ -6,9 +6,14 @@
 //! D1; [`yard_do`] is the yard's Durable Object (the single writer of a yard's state);
 //! [`jobs`] runs on the cron trigger. Domain rules live in the `shared` crate.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod gates;
 pub mod http;
 pub mod jobs;
+pub mod rate_limits;
+pub mod sql;
 pub mod yard_call;
 pub mod yard_do;
 

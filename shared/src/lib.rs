@@ -10,6 +10,7 @@
 //! - [`Error`] is the one error type of this layer; each variant has a stable [`ErrorCode`]
 //!   that the edge sends and the app translates.
 
+mod account;
 mod cargo;
 mod declaration;
 mod direction;
@@ -17,14 +18,21 @@ mod error;
 pub mod format;
 mod gate;
 mod lang;
+mod password;
+mod phone;
 mod plate;
+pub mod rate_limit;
 pub mod time;
 pub mod wire;
 
+pub use account::{AccountId, AuditEvent, DisplayName, Responsibility, Role};
 pub use cargo::Cargo;
 pub use declaration::DeclarationNumber;
 pub use direction::Direction;
 pub use error::{Error, ErrorCode};
 pub use gate::{Gate, GateId, GateKind, LocalizedText, Yard, YardId};
 pub use lang::Lang;
+pub use password::{check_new_password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+pub use phone::PhoneNumber;
 pub use plate::{Country, Plate};
+pub use rate_limit::RateLimit;

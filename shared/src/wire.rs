@@ -6,7 +6,10 @@
 
 pub mod v1 {
     use crate::time::{format_hhmm, parse_hhmm};
-    use crate::{Error, ErrorCode, Gate, GateId, GateKind, LocalizedText, Yard, YardId};
+    use crate::{
+        check_new_password, DisplayName, Error, ErrorCode, Gate, GateId, GateKind, LocalizedText,
+        PhoneNumber, Responsibility, Role, Yard, YardId,
+    };
     use serde::{Deserialize, Serialize};
 
     /// The version of these shapes; sent in [`HealthResponse`].
@@ -159,6 +162,163 @@ pub mod v1 {
         }
     }
 
+    /// `POST /api/auth/signup`: a driver, trader or resident signs up on their phone.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct SignUpRequest {
+        pub phone: String,
+        pub password: String,
+        pub role: String,
+        #[serde(default)]
+        pub display_name: Option<String>,
+    }
+
+    /// `POST /api/auth/signin`
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct SignInRequest {
+        pub phone: String,
+        pub password: String,
+    }
+
+    /// `POST /api/auth/password`: change one's own password (other sessions are signed out).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ChangePasswordRequest {
+        pub current_password: String,
+        pub new_password: String,
+    }
+
+    /// `POST /api/admin/accounts`: an admin creates a staff account bound to its yard or gate.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateAccountRequest {
+        pub phone: String,
+        pub password: String,
+        pub role: String,
+        pub display_name: String,
+        #[serde(default)]
+        pub yard_id: Option<String>,
+        #[serde(default)]
+        pub gate_id: Option<String>,
+    }
+
+    /// A new session: the bearer token is shown once, here.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SessionResponse {
+        pub token: String,
+        pub expires_at_ms: i64,
+        pub account: AccountDto,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AccountDto {
+        pub id: String,
+        /// E.164 (`+84912345678`).
+        pub phone: String,
+        pub role: Role,
+        pub display_name: Option<String>,
+        pub yard_id: Option<String>,
+        pub gate_id: Option<String>,
+        pub disabled: bool,
+        pub created_at_ms: i64,
+    }
+
+    /// `GET /api/admin/accounts`
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AccountsResponse {
+        pub accounts: Vec<AccountDto>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AuditEntryDto {
+        pub id: i64,
+        pub at_ms: i64,
+        pub actor_id: Option<String>,
+        pub event: String,
+        pub subject: Option<String>,
+        /// A small JSON object with the event's facts (never passwords or tokens).
+        pub detail: String,
+    }
+
+    /// `GET /api/admin/audit`: newest first.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AuditLogResponse {
+        pub entries: Vec<AuditEntryDto>,
+    }
+
+    /// An acknowledgement for actions with nothing else to say.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Done {
+        pub done: bool,
+    }
+
+    /// A validated self sign-up.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SignUp {
+        pub phone: PhoneNumber,
+        pub password: String,
+        pub role: Role,
+        pub display_name: Option<DisplayName>,
+    }
+
+    impl TryFrom<SignUpRequest> for SignUp {
+        type Error = Error;
+
+        fn try_from(req: SignUpRequest) -> Result<Self, Error> {
+            let phone = PhoneNumber::parse(&req.phone)?;
+            let role: Role = req.role.parse()?;
+            if !role.is_self_service() {
+                return Err(Error::new(
+                    ErrorCode::InvalidRole,
+                    "staff accounts are created by an admin",
+                ));
+            }
+            check_new_password(&req.password, &phone)?;
+            let display_name = match req.display_name.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(name) => Some(DisplayName::parse(name)?),
+            };
+            Ok(SignUp {
+                phone,
+                password: req.password,
+                role,
+                display_name,
+            })
+        }
+    }
+
+    /// A validated staff account, created by an admin.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct NewStaffAccount {
+        pub phone: PhoneNumber,
+        pub password: String,
+        pub role: Role,
+        pub display_name: DisplayName,
+        pub responsibility: Responsibility,
+    }
+
+    impl TryFrom<CreateAccountRequest> for NewStaffAccount {
+        type Error = Error;
+
+        fn try_from(req: CreateAccountRequest) -> Result<Self, Error> {
+            let phone = PhoneNumber::parse(&req.phone)?;
+            let role: Role = req.role.parse()?;
+            check_new_password(&req.password, &phone)?;
+            let display_name = DisplayName::parse(&req.display_name)?;
+            let yard = req.yard_id.as_deref().map(YardId::parse).transpose()?;
+            let gate = req.gate_id.as_deref().map(GateId::parse).transpose()?;
+            let responsibility = Responsibility::for_role(role, yard, gate)?;
+            Ok(NewStaffAccount {
+                phone,
+                password: req.password,
+                role,
+                display_name,
+                responsibility,
+            })
+        }
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -195,6 +355,74 @@ pub mod v1 {
             dto.id = "Chi Ma".into();
             assert_eq!(
                 Gate::try_from(dto).unwrap_err().code(),
+                ErrorCode::InvalidId
+            );
+        }
+
+        fn sign_up(role: &str, password: &str) -> SignUpRequest {
+            SignUpRequest {
+                phone: "0912 345 678".into(),
+                password: password.into(),
+                role: role.into(),
+                display_name: Some("  Lê Thị Hoa ".into()),
+            }
+        }
+
+        #[test]
+        fn a_self_sign_up_is_validated_by_the_domain_rules() {
+            let s = SignUp::try_from(sign_up("trader", "hang hoa 2026")).unwrap();
+            assert_eq!(s.phone.e164(), "+84912345678");
+            assert_eq!(s.role, Role::Trader);
+            assert_eq!(s.display_name.unwrap().as_str(), "Lê Thị Hoa");
+            let code = |r: SignUpRequest| SignUp::try_from(r).unwrap_err().code();
+            assert_eq!(
+                code(sign_up("admin", "hang hoa 2026")),
+                ErrorCode::InvalidRole
+            );
+            assert_eq!(
+                code(sign_up("officer", "hang hoa 2026")),
+                ErrorCode::InvalidRole
+            );
+            assert_eq!(
+                code(sign_up("pilot", "hang hoa 2026")),
+                ErrorCode::InvalidRole
+            );
+            assert_eq!(code(sign_up("driver", "12345678")), ErrorCode::WeakPassword);
+            let mut bad_phone = sign_up("driver", "hang hoa 2026");
+            bad_phone.phone = "12345".into();
+            assert_eq!(code(bad_phone), ErrorCode::InvalidPhone);
+        }
+
+        #[test]
+        fn requests_with_unknown_fields_are_refused() {
+            let json = r#"{"phone":"0912345678","password":"hang hoa 2026","role":"driver","is_admin":true}"#;
+            assert!(serde_json::from_str::<SignUpRequest>(json).is_err());
+        }
+
+        #[test]
+        fn staff_accounts_need_their_binding() {
+            let req = |role: &str, yard: Option<&str>, gate: Option<&str>| CreateAccountRequest {
+                phone: "0387654321".into(),
+                password: "bien phong 2026".into(),
+                role: role.into(),
+                display_name: "Trần Văn Bình".into(),
+                yard_id: yard.map(Into::into),
+                gate_id: gate.map(Into::into),
+            };
+            let officer =
+                NewStaffAccount::try_from(req("officer", None, Some("huu-nghi"))).unwrap();
+            assert_eq!(officer.responsibility.gate().unwrap().as_str(), "huu-nghi");
+            assert!(NewStaffAccount::try_from(req("yard_operator", Some("cm-1"), None)).is_ok());
+            assert_eq!(
+                NewStaffAccount::try_from(req("officer", None, None))
+                    .unwrap_err()
+                    .code(),
+                ErrorCode::InvalidBinding
+            );
+            assert_eq!(
+                NewStaffAccount::try_from(req("officer", None, Some("Huu Nghi")))
+                    .unwrap_err()
+                    .code(),
                 ErrorCode::InvalidId
             );
         }

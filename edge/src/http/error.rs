@@ -8,6 +8,7 @@ use worker::Response;
 pub struct ApiError {
     status: u16,
     error: Error,
+    retry_after_secs: Option<u32>,
 }
 
 impl ApiError {
@@ -15,7 +16,14 @@ impl ApiError {
         ApiError {
             status,
             error: Error::new(code, message),
+            retry_after_secs: None,
         }
+    }
+
+    /// Adds a `Retry-After` (seconds) to the response.
+    pub fn with_retry_after(mut self, secs: u32) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -56,7 +64,12 @@ impl ApiError {
 
     pub fn into_response(self) -> Response {
         match Response::from_json(&self.body()) {
-            Ok(response) => response.with_status(self.status),
+            Ok(mut response) => {
+                if let Some(secs) = self.retry_after_secs {
+                    let _ = response.headers_mut().set("retry-after", &secs.to_string());
+                }
+                response.with_status(self.status)
+            }
             // Serialising two strings cannot fail; keep a plain answer just in case.
             Err(_) => {
                 Response::error("internal", 500).unwrap_or_else(|_| Response::empty().unwrap())
@@ -73,10 +86,20 @@ impl From<Error> for ApiError {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::InvalidCredentials
+            | ErrorCode::Unauthenticated
+            | ErrorCode::SessionExpired => 401,
+            ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
+            ErrorCode::PhoneTaken => 409,
+            ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Network | ErrorCode::Unknown => 500,
             _ => 400,
         };
-        ApiError { status, error }
+        ApiError {
+            status,
+            error,
+            retry_after_secs: None,
+        }
     }
 }
 

@@ -11,12 +11,14 @@ mod routes;
 pub use body::{parse_json_body, read_json_body};
 pub use error::ApiError;
 pub use headers::SECURITY_HEADERS;
-pub use routes::{resolve, Route, ROUTE_TABLE};
+pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 
-use crate::{gates, yard_call::YardCall};
+use crate::accounts::{self, ClientAddress, Limits};
+use crate::auth::{self, Authentication, Principal};
+use crate::{audit, gates, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
-use worker::{Env, Headers, Method, Request, Response};
+use worker::{D1Database, Env, Headers, Method, Request, Response};
 
 /// The D1 binding and the assets binding, as named in `wrangler.toml`.
 pub const DB_BINDING: &str = "DB";
@@ -42,14 +44,86 @@ pub async fn serve(req: Request, env: &Env) -> Response {
     headers::secure(response)
 }
 
-async fn serve_api(req: Request, env: &Env) -> Result<Response, ApiError> {
+/// Size check → route → authentication → the route's declared access → its handler.
+async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     refuse_oversized(&req)?;
     let route = resolve(&req.method(), &req.path())?;
-    match route {
-        Route::Health => health(env).await,
-        Route::Gates => Ok(json(&gates::list(&env.d1(DB_BINDING)?).await?)?),
-        Route::YardStatus(yard_id) => yard_status(env, yard_id).await,
+    let db = env.d1(DB_BINDING)?;
+    let now = now_ms();
+    let auth = auth::authenticate(req.headers().get("authorization")?, &db, now).await?;
+    // An unreadable yard id is nobody's yard here; the handler then reports it as invalid.
+    let path_yard = route.yard_id().ok().flatten();
+    auth::authorize(route.spec.access, &auth, path_yard.as_ref())?;
+
+    let from = client_address(&req);
+    let limits = rate_limits(env);
+    match route.spec.id {
+        RouteId::Health => health(&db).await,
+        RouteId::Gates => json(&gates::list(&db).await?),
+        RouteId::YardStatus => yard_status(env, &db, required_yard(&route)?).await,
+        RouteId::SignUp => {
+            let body = read_json_body(&mut req).await?;
+            json(&accounts::sign_up(&db, body, &from, limits, now).await?)
+        }
+        RouteId::SignIn => {
+            let body = read_json_body(&mut req).await?;
+            json(&accounts::sign_in(&db, body, &from, limits, now).await?)
+        }
+        RouteId::SignOut => json(&accounts::sign_out(&db, signed_in(&auth)?, now).await?),
+        RouteId::SignOutEverywhere => {
+            json(&accounts::sign_out_everywhere(&db, signed_in(&auth)?, now).await?)
+        }
+        RouteId::ChangePassword => {
+            let body = read_json_body(&mut req).await?;
+            json(&accounts::change_password(&db, signed_in(&auth)?, body, now).await?)
+        }
+        RouteId::Me => json(&accounts::me(&db, signed_in(&auth)?).await?),
+        RouteId::AdminListAccounts => json(&accounts::list(&db).await?),
+        RouteId::AdminCreateAccount => {
+            let body = read_json_body(&mut req).await?;
+            json(&accounts::create_staff(&db, signed_in(&auth)?, body, now).await?)
+        }
+        RouteId::AdminDisableAccount | RouteId::AdminEnableAccount => {
+            let disabled = route.spec.id == RouteId::AdminDisableAccount;
+            let target = route.account_id()?;
+            json(&accounts::set_disabled(&db, signed_in(&auth)?, &target, disabled, now).await?)
+        }
+        RouteId::AdminAuditLog => json(&audit::latest(&db).await?),
     }
+}
+
+/// The caller of a route whose access rule requires signing in (checked before handlers run).
+fn signed_in(auth: &Authentication) -> Result<&Principal, ApiError> {
+    auth.principal().ok_or_else(ApiError::internal)
+}
+
+fn required_yard(route: &Resolved) -> Result<YardId, ApiError> {
+    route
+        .yard_id()?
+        .ok_or_else(|| ApiError::not_found("no yard in the path"))
+}
+
+/// Cloudflare sets `CF-Connecting-IP` to the client's address (overwriting any sent by the
+/// client). Locally, wrangler keeps a client-sent value, which tests use to act as many phones.
+fn client_address(req: &Request) -> ClientAddress {
+    let address = req
+        .headers()
+        .get("cf-connecting-ip")
+        .ok()
+        .flatten()
+        .filter(|a| !a.is_empty() && a.len() <= 64)
+        .unwrap_or_else(|| "unknown".into());
+    ClientAddress(address)
+}
+
+/// `RATE_LIMIT_WINDOW_MS` (a Worker variable) shortens every rate-limit window, for tests.
+fn rate_limits(env: &Env) -> Limits {
+    let window = env
+        .var("RATE_LIMIT_WINDOW_MS")
+        .ok()
+        .and_then(|v| v.to_string().parse::<i64>().ok())
+        .filter(|w| *w > 0);
+    Limits::with_window_override(window)
 }
 
 /// Refuses a body over the limit before reading it. Handlers that read bodies go through
@@ -65,8 +139,8 @@ fn refuse_oversized(req: &Request) -> Result<(), ApiError> {
     }
 }
 
-async fn health(env: &Env) -> Result<Response, ApiError> {
-    let last_cron_at_ms = crate::jobs::last_run_ms(&env.d1(DB_BINDING)?).await?;
+async fn health(db: &D1Database) -> Result<Response, ApiError> {
+    let last_cron_at_ms = crate::jobs::last_run_ms(db).await?;
     json(&HealthResponse {
         status: "ok".into(),
         api_version: API_VERSION,
@@ -74,9 +148,8 @@ async fn health(env: &Env) -> Result<Response, ApiError> {
     })
 }
 
-async fn yard_status(env: &Env, yard_id: YardId) -> Result<Response, ApiError> {
-    let db = env.d1(DB_BINDING)?;
-    if !gates::yard_exists(&db, &yard_id).await? {
+async fn yard_status(env: &Env, db: &D1Database, yard_id: YardId) -> Result<Response, ApiError> {
+    if !gates::yard_exists(db, &yard_id).await? {
         return Err(ApiError::not_found(format!("no yard {yard_id}")));
     }
     let response = YardCall::Status.send(env, &yard_id).await?;

@@ -1,43 +1,196 @@
-//! The route table: every API route, its methods, and how its path parameters are parsed.
+//! The route table: every API route with its method, path pattern and declared [`Access`].
+//!
+//! The table *is* the router: [`resolve`] only finds routes listed here, and an entry cannot
+//! be written without its access rule, so no route exists without one. The runtime matrix test
+//! (`e2e/api/route-matrix.json`) must list exactly these routes; a unit test checks that.
 
 use super::ApiError;
-use shared::YardId;
+use crate::auth::Access;
+use shared::{AccountId, Role, YardId};
 use worker::Method;
 
-/// A resolved API route with its parsed parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+/// What a route does; the handler for each is chosen by an exhaustive match in `http::serve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteId {
     Health,
     Gates,
-    YardStatus(YardId),
+    YardStatus,
+    SignUp,
+    SignIn,
+    SignOut,
+    SignOutEverywhere,
+    ChangePassword,
+    Me,
+    AdminListAccounts,
+    AdminCreateAccount,
+    AdminDisableAccount,
+    AdminEnableAccount,
+    AdminAuditLog,
 }
 
-/// Every route as `(method, path pattern)`, for documentation and tests.
-pub const ROUTE_TABLE: [(&str, &str); 3] = [
-    ("GET", "/api/health"),
-    ("GET", "/api/gates"),
-    ("GET", "/api/yards/{yard_id}/status"),
+#[derive(Debug)]
+pub struct RouteSpec {
+    pub id: RouteId,
+    pub method: &'static str,
+    /// Segments in braces are parameters: `{yard_id}`, `{account_id}`.
+    pub pattern: &'static str,
+    pub access: Access,
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        id: RouteId::Health,
+        method: "GET",
+        pattern: "/api/health",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::Gates,
+        method: "GET",
+        pattern: "/api/gates",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::YardStatus,
+        method: "GET",
+        pattern: "/api/yards/{yard_id}/status",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::SignUp,
+        method: "POST",
+        pattern: "/api/auth/signup",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::SignIn,
+        method: "POST",
+        pattern: "/api/auth/signin",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::SignOut,
+        method: "POST",
+        pattern: "/api/auth/signout",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        id: RouteId::SignOutEverywhere,
+        method: "POST",
+        pattern: "/api/auth/signout-all",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        id: RouteId::ChangePassword,
+        method: "POST",
+        pattern: "/api/auth/password",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        id: RouteId::Me,
+        method: "GET",
+        pattern: "/api/me",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        id: RouteId::AdminListAccounts,
+        method: "GET",
+        pattern: "/api/admin/accounts",
+        access: Access::Roles(ADMIN),
+    },
+    RouteSpec {
+        id: RouteId::AdminCreateAccount,
+        method: "POST",
+        pattern: "/api/admin/accounts",
+        access: Access::Roles(ADMIN),
+    },
+    RouteSpec {
+        id: RouteId::AdminDisableAccount,
+        method: "POST",
+        pattern: "/api/admin/accounts/{account_id}/disable",
+        access: Access::Roles(ADMIN),
+    },
+    RouteSpec {
+        id: RouteId::AdminEnableAccount,
+        method: "POST",
+        pattern: "/api/admin/accounts/{account_id}/enable",
+        access: Access::Roles(ADMIN),
+    },
+    RouteSpec {
+        id: RouteId::AdminAuditLog,
+        method: "GET",
+        pattern: "/api/admin/audit",
+        access: Access::Roles(ADMIN),
+    },
 ];
 
+/// A matched route with its path parameters (raw; parsed by the typed accessors).
+#[derive(Debug)]
+pub struct Resolved {
+    pub spec: &'static RouteSpec,
+    params: Vec<(&'static str, String)>,
+}
+
+impl Resolved {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `{yard_id}` of the path, validated.
+    pub fn yard_id(&self) -> Result<Option<YardId>, ApiError> {
+        Ok(self.param("yard_id").map(YardId::parse).transpose()?)
+    }
+
+    /// The `{account_id}` of the path, validated.
+    pub fn account_id(&self) -> Result<AccountId, ApiError> {
+        let raw = self
+            .param("account_id")
+            .ok_or_else(|| ApiError::not_found("no account in the path"))?;
+        Ok(AccountId::parse(raw)?)
+    }
+}
+
+/// Matches a path against a pattern, collecting the parameters by name.
+fn matches(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let mut params = Vec::new();
+    let mut want = pattern.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return Some(params),
+            (Some(w), Some(g)) if w.starts_with('{') && w.ends_with('}') && !g.is_empty() => {
+                params.push((w.trim_matches(['{', '}']), g.to_owned()));
+            }
+            (Some(w), Some(g)) if w == g => {}
+            _ => return None,
+        }
+    }
+}
+
 /// Resolves a method and path. An unknown path is `not_found`; a known path with another
-/// method is `method_not_allowed`; a malformed parameter is that parameter's error.
-pub fn resolve(method: &Method, path: &str) -> Result<Route, ApiError> {
-    let trimmed = path.strip_suffix('/').unwrap_or(path);
-    let segments: Vec<&str> = trimmed.split('/').skip(1).collect();
-    let get_only = |route: Result<Route, ApiError>| {
-        if *method == Method::Get {
-            route
-        } else {
-            Err(ApiError::method_not_allowed())
+/// method is `method_not_allowed`.
+pub fn resolve(method: &Method, path: &str) -> Result<Resolved, ApiError> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let mut path_known = false;
+    for spec in ROUTES {
+        let Some(params) = matches(spec.pattern, path) else {
+            continue;
+        };
+        if spec.method != method.as_ref() {
+            path_known = true;
+            continue;
         }
-    };
-    match segments.as_slice() {
-        ["api", "health"] => get_only(Ok(Route::Health)),
-        ["api", "gates"] => get_only(Ok(Route::Gates)),
-        ["api", "yards", id, "status"] => {
-            get_only(YardId::parse(id).map(Route::YardStatus).map_err(Into::into))
-        }
-        _ => Err(ApiError::not_found(format!("no API route {path}"))),
+        return Ok(Resolved { spec, params });
+    }
+    if path_known {
+        Err(ApiError::method_not_allowed())
+    } else {
+        Err(ApiError::not_found(format!("no API route {path}")))
     }
 }
 
@@ -46,33 +199,46 @@ mod tests {
     use super::*;
     use shared::ErrorCode;
 
-    #[test]
-    fn known_routes_resolve() {
-        assert_eq!(resolve(&Method::Get, "/api/health").unwrap(), Route::Health);
-        assert_eq!(resolve(&Method::Get, "/api/gates/").unwrap(), Route::Gates);
-        assert_eq!(
-            resolve(&Method::Get, "/api/yards/hn-1/status").unwrap(),
-            Route::YardStatus(YardId::parse("hn-1").unwrap())
-        );
+    fn id(method: Method, path: &str) -> RouteId {
+        resolve(&method, path).unwrap().spec.id
     }
 
     #[test]
-    fn every_route_in_the_table_resolves() {
-        for (method, pattern) in ROUTE_TABLE {
-            let path = pattern.replace("{yard_id}", "hn-1");
-            let method: Method = method.to_string().into();
-            assert!(resolve(&method, &path).is_ok(), "{pattern}");
-        }
+    fn known_routes_resolve_with_their_parameters() {
+        assert_eq!(id(Method::Get, "/api/health"), RouteId::Health);
+        assert_eq!(id(Method::Get, "/api/gates/"), RouteId::Gates);
+        let r = resolve(&Method::Get, "/api/yards/hn-1/status").unwrap();
+        assert_eq!(r.spec.id, RouteId::YardStatus);
+        assert_eq!(r.yard_id().unwrap().unwrap().as_str(), "hn-1");
+        let r = resolve(
+            &Method::Post,
+            "/api/admin/accounts/0123456789abcdef/disable",
+        )
+        .unwrap();
+        assert_eq!(r.spec.id, RouteId::AdminDisableAccount);
+        assert_eq!(r.account_id().unwrap().as_str(), "0123456789abcdef");
+        assert_eq!(
+            id(Method::Post, "/api/auth/signout-all"),
+            RouteId::SignOutEverywhere
+        );
+        assert_eq!(
+            id(Method::Post, "/api/admin/accounts"),
+            RouteId::AdminCreateAccount
+        );
+        assert_eq!(
+            id(Method::Get, "/api/admin/accounts"),
+            RouteId::AdminListAccounts
+        );
     }
 
     #[test]
     fn unknown_paths_are_not_found() {
         for path in [
             "/api",
-            "/api/",
             "/api/nope",
             "/api/gates/extra",
             "/api/yards/hn-1",
+            "/api/yards//status",
         ] {
             let e = resolve(&Method::Get, path).unwrap_err();
             assert_eq!((e.status(), e.code()), (404, ErrorCode::NotFound), "{path}");
@@ -81,15 +247,66 @@ mod tests {
 
     #[test]
     fn wrong_methods_are_refused() {
-        for method in [Method::Post, Method::Put, Method::Delete, Method::Patch] {
-            let e = resolve(&method, "/api/gates").unwrap_err();
-            assert_eq!((e.status(), e.code()), (405, ErrorCode::MethodNotAllowed));
+        for (method, path) in [
+            (Method::Post, "/api/gates"),
+            (Method::Delete, "/api/gates"),
+            (Method::Get, "/api/auth/signin"),
+            (Method::Put, "/api/admin/accounts"),
+        ] {
+            let e = resolve(&method, path).unwrap_err();
+            assert_eq!(
+                (e.status(), e.code()),
+                (405, ErrorCode::MethodNotAllowed),
+                "{path}"
+            );
         }
     }
 
     #[test]
-    fn malformed_ids_are_a_clear_client_error() {
-        let e = resolve(&Method::Get, "/api/yards/HN%201/status").unwrap_err();
-        assert_eq!((e.status(), e.code()), (400, ErrorCode::InvalidId));
+    fn malformed_parameters_are_a_clear_client_error() {
+        let r = resolve(&Method::Get, "/api/yards/HN%201/status").unwrap();
+        assert_eq!(r.yard_id().unwrap_err().code(), ErrorCode::InvalidId);
+        let r = resolve(&Method::Post, "/api/admin/accounts/nope/enable").unwrap();
+        assert_eq!(r.account_id().unwrap_err().code(), ErrorCode::InvalidId);
+    }
+
+    #[test]
+    fn patterns_are_unique() {
+        let mut keys: Vec<_> = ROUTES.iter().map(|r| (r.method, r.pattern)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), ROUTES.len());
+    }
+
+    /// The runtime matrix test calls every route as every role; it must list exactly the
+    /// routes in this table, so a new route cannot be added without its expected outcomes.
+    #[test]
+    fn the_access_matrix_lists_exactly_these_routes() {
+        #[derive(serde::Deserialize)]
+        struct Matrix {
+            routes: Vec<MatrixRoute>,
+        }
+        #[derive(serde::Deserialize)]
+        struct MatrixRoute {
+            method: String,
+            pattern: String,
+        }
+        let matrix: Matrix =
+            serde_json::from_str(include_str!("../../../e2e/api/route-matrix.json")).unwrap();
+        let mut listed: Vec<_> = matrix
+            .routes
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.pattern))
+            .collect();
+        let mut table: Vec<_> = ROUTES
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.pattern))
+            .collect();
+        listed.sort();
+        table.sort();
+        assert_eq!(
+            listed, table,
+            "e2e/api/route-matrix.json must list every route"
+        );
     }
 }

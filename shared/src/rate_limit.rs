@@ -1,0 +1,76 @@
+//! Fixed-window rate limits: how many attempts a key may make per window, and how long to
+//! wait once over. The edge keeps the counters; the arithmetic is here.
+
+/// At most `max` attempts per `window_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window_ms: i64,
+}
+
+impl RateLimit {
+    /// Sign-in attempts per phone number: 5 a minute, then wait for the minute to end.
+    pub const SIGN_IN_PER_PHONE: RateLimit = RateLimit {
+        max: 5,
+        window_ms: 60_000,
+    };
+    /// Sign-in attempts per client address (a yard's shared Wi-Fi has many people).
+    pub const SIGN_IN_PER_ADDRESS: RateLimit = RateLimit {
+        max: 30,
+        window_ms: 60_000,
+    };
+    /// Sign-ups per client address.
+    pub const SIGN_UP_PER_ADDRESS: RateLimit = RateLimit {
+        max: 10,
+        window_ms: 3_600_000,
+    };
+
+    /// The same limit with another window length (tests shorten windows instead of waiting).
+    pub fn with_window_ms(self, window_ms: i64) -> RateLimit {
+        RateLimit { window_ms, ..self }
+    }
+
+    /// Whether a window that started at `window_start_ms` has ended by `now_ms`.
+    pub fn window_ended(&self, window_start_ms: i64, now_ms: i64) -> bool {
+        now_ms >= window_start_ms + self.window_ms
+    }
+
+    /// `None` while `count` (this attempt included) is within the limit; otherwise the whole
+    /// seconds to wait until the window ends (at least 1).
+    pub fn retry_after_secs(&self, count: u32, window_start_ms: i64, now_ms: i64) -> Option<u32> {
+        if count <= self.max {
+            return None;
+        }
+        let wait_ms = (window_start_ms + self.window_ms - now_ms).max(1);
+        Some(u32::try_from((wait_ms + 999) / 1000).unwrap_or(u32::MAX))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: RateLimit = RateLimit::SIGN_IN_PER_PHONE;
+
+    #[test]
+    fn attempts_within_the_limit_pass() {
+        for count in 1..=5 {
+            assert_eq!(LIMIT.retry_after_secs(count, 0, 10_000), None);
+        }
+    }
+
+    #[test]
+    fn the_attempt_over_the_limit_waits_for_the_window_to_end() {
+        assert_eq!(LIMIT.retry_after_secs(6, 0, 10_000), Some(50));
+        assert_eq!(LIMIT.retry_after_secs(6, 0, 59_001), Some(1));
+        // Never "retry after 0 seconds".
+        assert_eq!(LIMIT.retry_after_secs(6, 0, 60_000), Some(1));
+    }
+
+    #[test]
+    fn windows_end_on_time() {
+        assert!(!LIMIT.window_ended(1_000, 60_999));
+        assert!(LIMIT.window_ended(1_000, 61_000));
+        assert!(LIMIT.with_window_ms(2_000).window_ended(1_000, 3_000));
+    }
+}
