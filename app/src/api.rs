@@ -1,25 +1,103 @@
 //! Typed calls to the edge. Each returns `Result<_, shared::Error>`: an error response becomes
-//! the edge's stable code; a request that never reached the edge becomes `network`.
+//! the edge's stable code; a request that never reached the edge becomes `network`. Calls carry
+//! the session's bearer token; a refused session is reported to [`Session`].
 
-use crate::state::Connectivity;
-use gloo_net::http::{Request, Response};
+use crate::state::{Connectivity, Session};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use shared::wire::v1::{ErrorBody, GatesResponse, HealthResponse};
-use shared::{Error, ErrorCode};
+use serde::Serialize;
+use shared::wire::v1::{
+    AccountDto, AccountsResponse, AuditLogResponse, ChangePasswordRequest, CreateAccountRequest,
+    Done, ErrorBody, GatesResponse, HealthResponse, SessionResponse, SignInRequest, SignUpRequest,
+    YardStatusResponse,
+};
+use shared::{AccountId, Error, ErrorCode, YardId};
 
 pub async fn gates() -> Result<GatesResponse, Error> {
-    get_json("/api/gates").await
+    send(Request::get("/api/gates")).await
 }
 
 pub async fn health() -> Result<HealthResponse, Error> {
-    get_json("/api/health").await
+    send(Request::get("/api/health")).await
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, Error> {
-    let result = match Request::get(path).send().await {
+pub async fn sign_up(req: &SignUpRequest) -> Result<SessionResponse, Error> {
+    post("/api/auth/signup", req).await
+}
+
+pub async fn sign_in(req: &SignInRequest) -> Result<SessionResponse, Error> {
+    post("/api/auth/signin", req).await
+}
+
+pub async fn sign_out() -> Result<Done, Error> {
+    send(Request::post("/api/auth/signout")).await
+}
+
+pub async fn sign_out_everywhere() -> Result<Done, Error> {
+    send(Request::post("/api/auth/signout-all")).await
+}
+
+pub async fn change_password(req: &ChangePasswordRequest) -> Result<Done, Error> {
+    post("/api/auth/password", req).await
+}
+
+pub async fn me() -> Result<AccountDto, Error> {
+    send(Request::get("/api/me")).await
+}
+
+pub async fn yard_status(yard: &YardId) -> Result<YardStatusResponse, Error> {
+    send(Request::get(&format!("/api/yards/{yard}/status"))).await
+}
+
+pub async fn admin_accounts() -> Result<AccountsResponse, Error> {
+    send(Request::get("/api/admin/accounts")).await
+}
+
+pub async fn admin_create_account(req: &CreateAccountRequest) -> Result<AccountDto, Error> {
+    post("/api/admin/accounts", req).await
+}
+
+pub async fn admin_set_disabled(id: &AccountId, disabled: bool) -> Result<AccountDto, Error> {
+    let action = if disabled { "disable" } else { "enable" };
+    send(Request::post(&format!("/api/admin/accounts/{id}/{action}"))).await
+}
+
+pub async fn admin_audit_log() -> Result<AuditLogResponse, Error> {
+    send(Request::get("/api/admin/audit")).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Error> {
+    let request = authorized(Request::post(path))
+        .json(body)
+        .map_err(|e| Error::new(ErrorCode::Unknown, e.to_string()))?;
+    finish(request.send().await).await
+}
+
+async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, Error> {
+    finish(authorized(builder).send().await).await
+}
+
+fn authorized(builder: RequestBuilder) -> RequestBuilder {
+    match Session::current_token() {
+        Some(token) => builder.header("authorization", &format!("Bearer {token}")),
+        None => builder,
+    }
+}
+
+async fn finish<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, Error> {
+    let result = match sent {
         Ok(response) => decode(response).await,
         Err(e) => Err(Error::new(ErrorCode::Network, e.to_string())),
     };
+    if let Err(e) = &result {
+        if matches!(
+            e.code(),
+            ErrorCode::Unauthenticated | ErrorCode::SessionExpired | ErrorCode::AccountDisabled
+        ) && Session::current_token().is_some()
+        {
+            Session::report_ended();
+        }
+    }
     let reached = !matches!(&result, Err(e) if e.code() == ErrorCode::Network);
     Connectivity::report(reached);
     result

@@ -6,7 +6,7 @@
 
 use crate::offline::prefs;
 use leptos::prelude::*;
-use shared::{ErrorCode, GateKind, Lang};
+use shared::{AuditEvent, ErrorCode, GateKind, Lang, Role};
 
 include!(concat!(env!("OUT_DIR"), "/i18n_table.rs"));
 
@@ -37,6 +37,18 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::InvalidDirection => Key::ErrorsInvalidDirection,
         ErrorCode::InvalidId => Key::ErrorsInvalidId,
         ErrorCode::InvalidLang => Key::ErrorsInvalidLang,
+        ErrorCode::InvalidPhone => Key::ErrorsInvalidPhone,
+        ErrorCode::WeakPassword => Key::ErrorsWeakPassword,
+        ErrorCode::InvalidRole => Key::ErrorsInvalidRole,
+        ErrorCode::InvalidBinding => Key::ErrorsInvalidBinding,
+        ErrorCode::InvalidName => Key::ErrorsInvalidName,
+        ErrorCode::PhoneTaken => Key::ErrorsPhoneTaken,
+        ErrorCode::InvalidCredentials => Key::ErrorsInvalidCredentials,
+        ErrorCode::Unauthenticated => Key::ErrorsUnauthenticated,
+        ErrorCode::SessionExpired => Key::ErrorsSessionExpired,
+        ErrorCode::Forbidden => Key::ErrorsForbidden,
+        ErrorCode::AccountDisabled => Key::ErrorsAccountDisabled,
+        ErrorCode::RateLimited => Key::ErrorsRateLimited,
         ErrorCode::NotFound => Key::ErrorsNotFound,
         ErrorCode::MethodNotAllowed => Key::ErrorsMethodNotAllowed,
         ErrorCode::PayloadTooLarge => Key::ErrorsPayloadTooLarge,
@@ -46,6 +58,39 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::Network => Key::ErrorsNetwork,
         ErrorCode::Unknown => Key::ErrorsUnknown,
     }
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Driver => Key::RolesDriver,
+        Role::Trader => Key::RolesTrader,
+        Role::Resident => Key::RolesResident,
+        Role::YardOperator => Key::RolesYardOperator,
+        Role::Officer => Key::RolesOfficer,
+        Role::Admin => Key::RolesAdmin,
+    }
+}
+
+/// Audit events arrive as their wire names; one this build does not know is "other event".
+pub fn audit_event_key(event: &str) -> Key {
+    let known = [
+        (AuditEvent::SignedUp, Key::AuditSignedUp),
+        (AuditEvent::SignInSucceeded, Key::AuditSignInSucceeded),
+        (AuditEvent::SignInFailed, Key::AuditSignInFailed),
+        (AuditEvent::SignInRateLimited, Key::AuditSignInRateLimited),
+        (
+            AuditEvent::SignedOutEverywhere,
+            Key::AuditSignedOutEverywhere,
+        ),
+        (AuditEvent::PasswordChanged, Key::AuditPasswordChanged),
+        (AuditEvent::AccountCreated, Key::AuditAccountCreated),
+        (AuditEvent::AccountDisabled, Key::AuditAccountDisabled),
+        (AuditEvent::AccountEnabled, Key::AuditAccountEnabled),
+    ];
+    known
+        .into_iter()
+        .find(|(e, _)| e.as_str() == event)
+        .map_or(Key::AuditOther, |(_, key)| key)
 }
 
 pub fn gate_kind_key(kind: GateKind) -> Key {

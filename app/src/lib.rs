@@ -2,7 +2,8 @@
 //! as a PWA and usable offline.
 //!
 //! - [`pages`]: one component per screen; [`components`]: pieces shared between screens.
-//! - [`state`]: app-wide context values (connectivity, update availability), as newtypes.
+//! - [`state`]: app-wide context values (connectivity, session, update availability).
+//! - [`directory`]: the gate list for any screen, fresh or saved.
 //! - [`i18n`]: the compile-time-checked translations (Vietnamese first).
 //! - [`api`]: typed calls to the edge returning `Result<_, shared::Error>`.
 //! - [`offline`]: the only module that touches IndexedDB, local storage and the service worker.
@@ -11,18 +12,22 @@
 
 pub mod api;
 pub mod components;
+pub mod directory;
 pub mod i18n;
 pub mod offline;
 pub mod pages;
 pub mod state;
 
-use components::{AppHeader, UpdateBanner};
+use components::{AppHeader, SessionEndedBanner, UpdateBanner};
 use i18n::{use_i18n, I18n, Key};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{HomePage, NotFoundPage};
-use state::{Connectivity, UpdateReady};
+use pages::{
+    AccountPage, AdminPage, HomePage, NotFoundPage, OfficerHomePage, OperatorHomePage, SignInPage,
+    SignUpPage,
+};
+use state::{Connectivity, Session, UpdateReady};
 
 /// Mounts the app in place of the loading placeholder of `index.html`.
 pub fn start() {
@@ -37,6 +42,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     I18n::provide();
     Connectivity::provide();
+    Session::provide();
     let update = UpdateReady::provide();
     offline::service_worker::register(update);
     let i18n = use_i18n();
@@ -46,9 +52,16 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || i18n.t(Key::CommonSkipToContent)}</a>
             <AppHeader/>
             <UpdateBanner/>
+            <SessionEndedBanner/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/signin") view=SignInPage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/operator") view=OperatorHomePage/>
+                    <Route path=path!("/officer") view=OfficerHomePage/>
+                    <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
             </main>
         </Router>

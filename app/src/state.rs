@@ -1,7 +1,10 @@
 //! App-wide state shared through context, each value a small newtype.
 
+use crate::offline::session_store::{self, StoredSession};
 use leptos::ev;
 use leptos::prelude::*;
+use shared::wire::v1::AccountDto;
+use shared::Role;
 
 /// Whether the app can reach the edge. Phones often claim to be online when nothing gets
 /// through (weak 3G, captive portals), so besides the browser's `online`/`offline` events every
@@ -93,4 +96,98 @@ impl UpdateReady {
 
 pub fn use_update_ready() -> UpdateReady {
     expect_context::<UpdateReady>()
+}
+
+/// Who is signed in on this phone. Loaded from IndexedDB at start, so people stay signed in
+/// offline; the API layer reports a session the edge no longer accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct Session(RwSignal<SessionState>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionState {
+    Loading,
+    /// `ended` is true when the edge ended the session (expired, signed out elsewhere,
+    /// disabled): the app asks to sign in again, keeping everything saved on the phone.
+    SignedOut {
+        ended: bool,
+    },
+    SignedIn(StoredSession),
+}
+
+thread_local! {
+    static SESSION: std::cell::Cell<Option<Session>> = const { std::cell::Cell::new(None) };
+}
+
+impl Session {
+    pub fn provide() -> Self {
+        let session = Session(RwSignal::new(SessionState::Loading));
+        SESSION.with(|s| s.set(Some(session)));
+        provide_context(session);
+        leptos::task::spawn_local(async move {
+            let state = match session_store::load().await {
+                Some(stored) => SessionState::SignedIn(stored),
+                None => SessionState::SignedOut { ended: false },
+            };
+            session.0.set(state);
+        });
+        session
+    }
+
+    pub fn state(&self) -> SessionState {
+        self.0.get()
+    }
+
+    pub fn account(&self) -> Option<AccountDto> {
+        self.0.with(|s| match s {
+            SessionState::SignedIn(stored) => Some(stored.account.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.0.with(|s| match s {
+            SessionState::SignedIn(stored) => Some(stored.account.role),
+            _ => None,
+        })
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.0.with(|s| *s == SessionState::Loading)
+    }
+
+    pub fn was_ended(&self) -> bool {
+        self.0
+            .with(|s| *s == SessionState::SignedOut { ended: true })
+    }
+
+    pub async fn signed_in(&self, stored: StoredSession) {
+        session_store::save(&stored).await;
+        self.0.set(SessionState::SignedIn(stored));
+    }
+
+    /// Forgets the session on this phone (and only the session).
+    pub async fn signed_out(&self, ended: bool) {
+        session_store::clear().await;
+        self.0.set(SessionState::SignedOut { ended });
+    }
+
+    /// The bearer token for API calls, if signed in.
+    pub fn current_token() -> Option<String> {
+        let session = SESSION.with(|s| s.get())?;
+        session.0.with_untracked(|s| match s {
+            SessionState::SignedIn(stored) => Some(stored.token.clone()),
+            _ => None,
+        })
+    }
+
+    /// Called by the API layer when the edge refuses the session it was given.
+    pub fn report_ended() {
+        if let Some(session) = SESSION.with(|s| s.get()) {
+            leptos::task::spawn_local(async move { session.signed_out(true).await });
+        }
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
 }

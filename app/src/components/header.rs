@@ -1,4 +1,4 @@
-use super::{ConnectivityBadge, LangSwitch};
+use super::{ConnectivityBadge, LangSwitch, NavMenu};
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
 
@@ -15,6 +15,7 @@ pub fn AppHeader() -> impl IntoView {
                 <ConnectivityBadge/>
                 <LangSwitch/>
             </div>
+            <NavMenu/>
         </header>
     }
 }

@@ -7,10 +7,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 const DB_NAME: &str = "borderpass";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 
 /// Last-known copies of server data, keyed by what they are (e.g. `"gates"`).
 pub const SNAPSHOTS: &str = "snapshots";
+/// Who is signed in on this phone (the session token and the account).
+pub const SESSION: &str = "session";
 
 pub type DbResult<T> = Result<T, String>;
 
@@ -20,6 +22,9 @@ async fn open() -> DbResult<Database> {
         .with_on_upgrade_needed(|event, db| {
             if event.old_version() < 1.0 {
                 db.create_object_store(SNAPSHOTS).build()?;
+            }
+            if event.old_version() < 2.0 {
+                db.create_object_store(SESSION).build()?;
             }
             Ok(())
         })
@@ -40,6 +45,23 @@ pub async fn put<T: Serialize>(store: &str, key: &str, value: &T) -> DbResult<()
         .put(value)
         .with_key(key.to_owned())
         .serde()
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+pub async fn delete(store: &str, key: &str) -> DbResult<()> {
+    let db = open().await?;
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let object_store = tx.object_store(store).map_err(|e| e.to_string())?;
+    object_store
+        .delete(key)
+        .build()
         .map_err(|e| e.to_string())?
         .await
         .map_err(|e| e.to_string())?;

@@ -7,4 +7,5 @@
 pub mod db;
 pub mod prefs;
 pub mod service_worker;
+pub mod session_store;
 pub mod snapshots;

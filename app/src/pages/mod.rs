@@ -1,7 +1,17 @@
 //! One component per screen.
 
+mod account;
+mod admin;
 mod home;
 mod not_found;
+mod sign_in;
+mod sign_up;
+mod staff_homes;
 
+pub use account::AccountPage;
+pub use admin::AdminPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use sign_in::SignInPage;
+pub use sign_up::SignUpPage;
+pub use staff_homes::{OfficerHomePage, OperatorHomePage};

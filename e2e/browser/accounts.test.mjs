@@ -1,0 +1,126 @@
+// Accounts in the browser: signing up, in and out, role screens, the admin, ended sessions.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import AxeBuilder from "@axe-core/playwright";
+import { openPhone, BASE_URL } from "../lib/browser.mjs";
+import { HomePage } from "../pages/home-page.mjs";
+import { SignUpPage, SignInPage, AccountPage, AdminPage, menuPaths } from "../pages/auth-pages.mjs";
+import { demo, freshPhone, freshAddress, post, signIn } from "../lib/accounts.mjs";
+
+/// A phone with its own client address (sign-ups are limited per address).
+async function withPhone(fn, options = {}) {
+  const phone = await openPhone(options);
+  await phone.context.setExtraHTTPHeaders({ "cf-connecting-ip": freshAddress() });
+  try {
+    await fn(phone);
+    assert.deepEqual(phone.errors.map(String), [], "no errors in the page");
+  } finally {
+    await phone.close();
+  }
+}
+
+async function axe(page) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return result.violations
+    .filter((v) => ["serious", "critical"].includes(v.impact))
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
+}
+
+test("a driver signs up, signs out and signs in again, and sees no staff screens", () =>
+  withPhone(async ({ page, expectNetworkFailures }) => {
+    expectNetworkFailures(); // refused requests (403 on a staff route) are logged by Chromium
+    const phone = freshPhone();
+    const password = "chuyen hang thanh long";
+    const signUp = await new SignUpPage(page).open();
+    assert.deepEqual(await axe(page), [], "sign-up form is accessible");
+    // A weak password is refused in place, in Vietnamese, and nothing is created.
+    await signUp.signUp({ phone, password: "12345678" });
+    await signUp.error().waitFor();
+    assert.equal(await signUp.error().getAttribute("data-code"), "weak_password");
+    assert.match(await signUp.error().textContent(), /Mật khẩu quá yếu/);
+    await signUp.signUp({ phone, password, name: "Vũ Văn Hải" });
+    await new HomePage(page).waitForGates();
+    assert.deepEqual(await menuPaths(page), ["/", "/account"]);
+
+    const account = await new AccountPage(page).open();
+    assert.match(await account.card.textContent(), /Vũ Văn Hải/);
+    assert.match(await account.role.textContent(), /Lái xe/);
+    // Staff screens are not for drivers, even by address.
+    for (const path of ["/operator", "/officer", "/admin"]) {
+      await page.goto(BASE_URL + path);
+      await page.getByTestId("not-for-you").waitFor();
+    }
+    await account.open();
+    await account.signOut();
+    await page.waitForURL(BASE_URL + "/");
+    assert.deepEqual(await menuPaths(page), ["/", "/signin"]);
+
+    const signInPage = await new SignInPage(page).open();
+    await signInPage.signIn(phone.replace(/^0/, "+84 "), "wrong password here");
+    await page.getByTestId("form-error").waitFor();
+    assert.equal(await page.getByTestId("form-error").getAttribute("data-code"), "invalid_credentials");
+    await signInPage.signIn(phone, password);
+    await new HomePage(page).waitForGates();
+    assert.deepEqual(await menuPaths(page), ["/", "/account"]);
+  }));
+
+test("an admin creates an officer bound to Huu Nghi, who signs in to the officer home", () =>
+  withPhone(async ({ page }) => {
+    const admin = demo("admin");
+    await (await new SignInPage(page).open()).signIn(admin.phone, admin.password);
+    const adminPage = new AdminPage(page);
+    await adminPage.accounts.waitFor();
+    assert.deepEqual(await menuPaths(page), ["/", "/admin", "/account"]);
+    assert.deepEqual(await axe(page), [], "admin screen is accessible");
+    const phone = freshPhone();
+    const password = "can bo cua khau 2026";
+    await adminPage.createOfficer({ gateName: "Cửa khẩu quốc tế Hữu Nghị", name: "Lò Thị Mai", phone, password });
+    await page.getByTestId("form-done").waitFor();
+    assert.match(await page.getByTestId("form-done").textContent(), /Lò Thị Mai/);
+    await adminPage.accounts.locator(`[data-phone="+84${phone.slice(1)}"]`).waitFor();
+    await adminPage.audit.locator('[data-event="account_created"]').first().waitFor();
+
+    // The officer, on their own phone.
+    await withPhone(async ({ page: officerPage }) => {
+      await (await new SignInPage(officerPage).open()).signIn(phone, password);
+      await officerPage.getByTestId("officer-home").waitFor();
+      await officerPage.locator('.gate-card[data-gate="huu-nghi"]').waitFor();
+      assert.deepEqual(await menuPaths(officerPage), ["/", "/officer", "/account"]);
+    });
+  }));
+
+test("a session ended elsewhere asks to sign in again and keeps what is saved", () =>
+  withPhone(async ({ page, expectNetworkFailures }) => {
+    expectNetworkFailures();
+    const phone = freshPhone();
+    const password = "phien dang nhap ket thuc";
+    await (await new SignUpPage(page).open()).signUp({ role: "trader", phone, password });
+    const home = new HomePage(page);
+    await home.waitForGates();
+    // Signed out everywhere from another phone.
+    const other = await signIn(phone, password);
+    assert.equal((await post("/api/auth/signout-all", undefined, { token: other.token })).status, 200);
+    await page.goto(BASE_URL + "/account");
+    await page.getByTestId("account-card").waitFor();
+    // The next call with the old session is refused: the app says so and asks to sign in.
+    await page.locator(".account .actions button").nth(1).click();
+    await page.getByTestId("session-ended").waitFor();
+    await page.goto(BASE_URL + "/");
+    await home.waitForGates();
+    assert.deepEqual(await home.gateNames().then((n) => n.length), 5, "saved data is still there");
+  }));
+
+test("offline, a signed-in driver is still signed in and sees their saved account", () =>
+  withPhone(async ({ page, context, expectNetworkFailures }) => {
+    expectNetworkFailures();
+    const phone = freshPhone();
+    await (await new SignUpPage(page).open()).signUp({ phone, password: "ngoai tuyen van dang nhap", name: "Đinh Công Lực" });
+    await new HomePage(page).waitForGates();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    await page.goto(BASE_URL + "/account");
+    await page.getByTestId("account-card").waitFor();
+    assert.match(await page.getByTestId("account-card").textContent(), /Đinh Công Lực/);
+    assert.deepEqual(await menuPaths(page), ["/", "/account"]);
+  }));
