@@ -1,7 +1,7 @@
 // The foundation's user journeys in Debian's Chromium against the real runtime.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { openPhone, BASE_URL } from "../lib/browser.mjs";
 import { HomePage } from "../pages/home-page.mjs";
@@ -190,4 +190,35 @@ test("a 360×800 screenshot of the home page is saved", () =>
     await home.waitForGates();
     await mkdir("e2e/artifacts", { recursive: true });
     await page.screenshot({ path: "e2e/artifacts/home-360x800.png" });
+  }));
+
+test("a new version waits until the user accepts the update, then takes over", () =>
+  withPhone(async ({ page }) => {
+    const home = await new HomePage(page).open();
+    await home.waitForGates();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const before = await page.evaluate(() => caches.keys());
+    assert.equal(before.length, 1);
+    // Deploy a new version: the same files under a new version of the service worker.
+    const original = await readFile("dist/sw.js", "utf8");
+    try {
+      await writeFile("dist/sw.js", original.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-next"'));
+      await page.waitForFunction(
+        async (url) => (await (await fetch(url, { cache: "no-store" })).text()).includes("-next"),
+        BASE_URL + "/sw.js"
+      );
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+      const banner = page.getByTestId("update-banner");
+      await banner.waitFor();
+      assert.match(await banner.textContent(), /phiên bản mới/);
+      // Nothing changes until the user agrees.
+      assert.deepEqual(await page.evaluate(() => caches.keys()), [...before, `${before[0]}-next`]);
+      await Promise.all([page.waitForEvent("load"), banner.locator("button").click()]);
+      await home.waitForGates();
+      // The new version serves the page and the old version's cache is gone.
+      assert.deepEqual(await page.evaluate(() => caches.keys()), [`${before[0]}-next`]);
+    } finally {
+      await writeFile("dist/sw.js", original);
+    }
   }));

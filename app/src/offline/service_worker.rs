@@ -12,14 +12,19 @@ use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
 const SCRIPT_URL: &str = "/sw.js";
 const SKIP_WAITING: &str = "SKIP_WAITING";
 
+thread_local! {
+    /// Set when the user accepts an update: only then does a change of worker reload the page
+    /// (the first install also changes the controller, and must not reload).
+    static UPDATE_ACCEPTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 pub fn register(update: UpdateReady) {
     let Some(container) = web_sys::window().map(|w| w.navigator().service_worker()) else {
         return;
     };
-    // Reload once a new worker takes over, so the page runs the code it serves.
-    let had_controller = container.controller().is_some();
+    // Reload once the accepted new worker takes over, so the page runs the code it serves.
     let on_change = Closure::<dyn FnMut()>::new(move || {
-        if had_controller {
+        if UPDATE_ACCEPTED.with(|a| a.get()) {
             let _ = web_sys::window().map(|w| w.location().reload());
         }
     });
@@ -73,6 +78,7 @@ pub fn apply_update() {
         };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         if let Some(waiting) = registration.waiting() {
+            UPDATE_ACCEPTED.with(|a| a.set(true));
             post_skip_waiting(&waiting);
         }
     });
