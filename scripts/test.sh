@@ -11,9 +11,9 @@ bash scripts/setup.sh test
 log "format"
 cargo fmt --all --check
 log "lints (native)"
-cargo clippy -p borderpass-shared -p borderpass-edge --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 log "lints (wasm32)"
-cargo clippy -p borderpass-app -p borderpass-edge --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
 
 log "unit and property tests"
 cargo test -p borderpass-shared -p borderpass-edge
@@ -30,8 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 bash scripts/db.sh --persist-to "$state"
-# Rate-limit windows of 5 s instead of minutes, so tests see limits end without waiting long.
-export RATE_LIMIT_WINDOW_MS=5000
+# Rate-limit windows of 10 s instead of minutes, so tests see limits end without waiting long.
+export RATE_LIMIT_WINDOW_MS=10000
 log "starting wrangler dev on 127.0.0.1:$port"
 bash scripts/worker.sh start "$port" "$state" --var "RATE_LIMIT_WINDOW_MS:$RATE_LIMIT_WINDOW_MS"
 

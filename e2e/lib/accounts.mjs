@@ -6,10 +6,11 @@ export { DEMO_ACCOUNTS };
 export const demo = (role) => DEMO_ACCOUNTS.find((a) => a.role === role);
 
 let counter = 0;
-// Each test file runs in its own process: a random tag keeps their numbers apart.
-const runTag = Math.floor(Math.random() * 900) + 100;
+// Each test file runs in its own process: a random tag keeps their numbers apart. Tags stay
+// below 800 so that no number can be a demo account's (0981 000 00x).
+const runTag = Math.floor(Math.random() * 700) + 100;
 
-/// A fresh Vietnamese mobile number (09x; the demo numbers are 0981 000 00x).
+/// A fresh Vietnamese mobile number: 09, the run's tag, a counter.
 export function freshPhone() {
   counter += 1;
   return `09${runTag}${String(counter).padStart(5, "0")}`;

@@ -242,13 +242,8 @@ pub async fn sign_in(
         now_ms,
     )
     .await?;
-    if let Err(limited) = rate_limits::check(
-        db,
-        &format!("signin:phone:{}", phone.e164()),
-        limits.sign_in_per_phone,
-        now_ms,
-    )
-    .await
+    let phone_key = format!("signin:phone:{}", phone.e164());
+    if let Err(limited) = rate_limits::check(db, &phone_key, limits.sign_in_per_phone, now_ms).await
     {
         audit::record(
             db,
@@ -292,6 +287,7 @@ pub async fn sign_in(
             "this account is disabled",
         ));
     }
+    rate_limits::refund(db, &phone_key).await?;
     let (token, token_hash) = auth::new_token().await?;
     db.batch(vec![
         insert_session(db, &token_hash, &account.id, now_ms)?,

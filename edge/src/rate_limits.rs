@@ -44,3 +44,13 @@ pub async fn check(
         .with_retry_after(secs)),
     }
 }
+
+/// Gives back one attempt (after a successful sign-in: only failures use up the budget, while
+/// every attempt is still counted first, so a burst cannot slip past the limit).
+pub async fn refund(db: &D1Database, key: &str) -> Result<(), ApiError> {
+    db.prepare("UPDATE rate_limits SET count = MAX(count - 1, 0) WHERE key = ?1")
+        .bind(&[key.into()])?
+        .run()
+        .await?;
+    Ok(())
+}

@@ -9,7 +9,8 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Sign-in attempts per phone number: 5 a minute, then wait for the minute to end.
+    /// Failed sign-ins per phone number: 5 a minute, then wait for the minute to end (the edge
+    /// counts every attempt and gives a successful one back).
     pub const SIGN_IN_PER_PHONE: RateLimit = RateLimit {
         max: 5,
         window_ms: 60_000,
