@@ -16,7 +16,7 @@ log "lints (wasm32)"
 cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
 
 log "unit and property tests"
-cargo test -p borderpass-shared -p borderpass-edge
+cargo test --workspace
 
 bash scripts/build-app.sh
 bash scripts/build-worker.sh

@@ -149,3 +149,59 @@ impl I18n {
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_reads_well_in_every_language() {
+        for lang in Lang::ALL {
+            for code in ErrorCode::ALL {
+                let message = text(lang, error_key(code));
+                assert!(message.trim().len() > 3, "{lang:?} {code}");
+                assert!(
+                    !message.contains('{'),
+                    "{lang:?} {code}: a placeholder left in"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_role_and_gate_kind_has_a_name() {
+        for lang in Lang::ALL {
+            for role in Role::ALL {
+                assert!(!text(lang, role_key(role)).is_empty());
+            }
+        }
+        assert_eq!(
+            text(Lang::Vi, gate_kind_key(GateKind::Main)),
+            "Cửa khẩu chính (song phương)"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            fill(
+                text(Lang::En, Key::HomeHours),
+                &[("opens", "06:00"), ("closes", "22:00")]
+            ),
+            "Open 06:00–22:00"
+        );
+        assert_eq!(
+            fill(text(Lang::Zh, Key::HomePerDay), &[("count", "1,200")]),
+            "每天 1,200 辆"
+        );
+    }
+
+    #[test]
+    fn audit_events_map_to_their_names_and_unknown_ones_to_other() {
+        assert_eq!(
+            audit_event_key("account_disabled"),
+            Key::AuditAccountDisabled
+        );
+        assert_eq!(audit_event_key("something_new"), Key::AuditOther);
+    }
+}

@@ -60,3 +60,33 @@ pub fn SessionEndedBanner() -> impl IntoView {
         </Show>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(role: Option<Role>) -> Vec<&'static str> {
+        menu_for(role).into_iter().map(|(path, _)| path).collect()
+    }
+
+    #[test]
+    fn each_role_sees_only_its_own_screens() {
+        assert_eq!(paths(None), ["/", "/signin"]);
+        for role in [Role::Driver, Role::Trader, Role::Resident] {
+            assert_eq!(paths(Some(role)), ["/", "/account"]);
+        }
+        assert_eq!(
+            paths(Some(Role::YardOperator)),
+            ["/", "/operator", "/account"]
+        );
+        assert_eq!(paths(Some(Role::Officer)), ["/", "/officer", "/account"]);
+        assert_eq!(paths(Some(Role::Admin)), ["/", "/admin", "/account"]);
+    }
+
+    #[test]
+    fn every_role_lands_on_a_screen_in_its_menu() {
+        for role in Role::ALL {
+            assert!(paths(Some(role)).contains(&home_for(role)), "{role}");
+        }
+    }
+}
