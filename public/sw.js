@@ -6,18 +6,43 @@
 // - Only same-origin GET requests are handled. API calls (/api/) always go to the network and
 //   are never cached here: the app keeps its own data in IndexedDB, and writes are never cached.
 // - A new version waits until the user agrees ("update available"), then takes over.
+// - The officer's verifier (/verifier/*) is not part of the shell: drivers never download it.
+//   It is cached in the same versioned cache when the officer's screen first loads it, and a
+//   new version precaches it again only if the previous version's cache had it, so an officer
+//   stays able to verify offline across updates.
 
 const VERSION = "__VERSION__";
 const SHELL = __SHELL__;
+const VERIFIER = __VERIFIER__;
+const VERIFIER_PATH = "/verifier/";
 const CACHE_PREFIX = "borderpass-shell-";
 const CACHE = CACHE_PREFIX + VERSION;
 
+const fresh = (url) => new Request(url, { cache: "reload" });
+
+/// Whether an older version's cache holds the verifier (this phone is an officer's).
+async function hadVerifier() {
+  const names = (await caches.keys()).filter(
+    (name) => name.startsWith(CACHE_PREFIX) && name !== CACHE
+  );
+  for (const name of names) {
+    const cache = await caches.open(name);
+    const keys = await cache.keys();
+    if (keys.some((request) => new URL(request.url).pathname.startsWith(VERIFIER_PATH))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
+    (async () => {
+      const cache = await caches.open(CACHE);
       // `reload` skips the HTTP cache so the precache holds exactly this version's files.
-      cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))
-    )
+      await cache.addAll(SHELL.map(fresh));
+      if (await hadVerifier()) await cache.addAll(VERIFIER.map(fresh));
+    })()
   );
 });
 
@@ -55,7 +80,23 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
+  if (url.pathname.startsWith(VERIFIER_PATH)) {
+    event.respondWith(verifierFile(request));
+    return;
+  }
   event.respondWith(
     caches.match(request, { cacheName: CACHE }).then((cached) => cached || fetch(request))
   );
 });
+
+/// The verifier's files: from this version's cache, else from the network, kept for offline.
+async function verifierFile(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && VERIFIER.includes(new URL(request.url).pathname)) {
+    await cache.put(new URL(request.url).pathname, response.clone());
+  }
+  return response;
+}

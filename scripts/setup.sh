@@ -41,4 +41,9 @@ if [ "$purpose" = "test" ] && ! { command -v chromium && command -v chromedriver
     "${sudo_if_needed[@]}" apt-get install -y -q chromium chromium-driver >/dev/null
   fi
 fi
+# The local pass-signing key (a Worker secret in production; .dev.vars locally, never committed).
+if [ ! -f .dev.vars ] || ! grep -q '^PASS_SIGNING_KEY=' .dev.vars; then
+  log "generating a local pass-signing key in .dev.vars"
+  node -e 'process.stdout.write("PASS_SIGNING_KEY=" + require("crypto").randomBytes(32).toString("hex") + "\n")' >>.dev.vars
+fi
 log "setup complete"

@@ -9,7 +9,7 @@ use serde::Serialize;
 use shared::wire::v1::{
     AccountDto, AccountsResponse, AuditLogResponse, ChangePasswordRequest, CreateAccountRequest,
     Done, ErrorBody, GatesResponse, HealthResponse, SessionResponse, SignInRequest, SignUpRequest,
-    YardStatusResponse,
+    SyncResponse, TripsResponse, YardStatusResponse,
 };
 use shared::{AccountId, Error, ErrorCode, YardId};
 
@@ -66,6 +66,30 @@ pub async fn admin_audit_log() -> Result<AuditLogResponse, Error> {
     send(Request::get("/api/admin/audit")).await
 }
 
+/// Sends queued writes (see `crate::sync`).
+pub async fn sync(req: &SyncRequestBody) -> Result<SyncResponse, Error> {
+    post("/api/sync", req).await
+}
+
+/// The account's own vehicles and trips, with their passes.
+pub async fn trips() -> Result<TripsResponse, Error> {
+    send(Request::get("/api/trips")).await
+}
+
+/// The body of `POST /api/sync`; each payload is one of `shared::wire::v1`'s write shapes.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncRequestBody {
+    pub client_id: String,
+    pub ops: Vec<SyncOpBody>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncOpBody {
+    pub seq: u64,
+    pub kind: shared::wire::v1::OpKind,
+    pub payload: serde_json::Value,
+}
+
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Error> {
     let request = authorized(Request::post(path))
         .json(body)
@@ -118,4 +142,14 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
             format!("HTTP {} without an error body", response.status()),
         )),
     }
+}
+
+/// The signing keys passes are verified against (public).
+pub async fn signing_keys() -> Result<crate::offline::trust_store::KeysResponse, Error> {
+    send(Request::get("/api/keys")).await
+}
+
+/// The revoked pass ids (officers, yard operators, admins).
+pub async fn revocations() -> Result<crate::offline::trust_store::RevocationsResponse, Error> {
+    send(Request::get("/api/revocations")).await
 }

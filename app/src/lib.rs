@@ -7,6 +7,7 @@
 //! - [`i18n`]: the compile-time-checked translations (Vietnamese first).
 //! - [`api`]: typed calls to the edge returning `Result<_, shared::Error>`.
 //! - [`offline`]: the only module that touches IndexedDB, local storage and the service worker.
+//! - [`sync`]: sends the outbox of queued writes and keeps the account's trips fresh.
 //!
 //! Domain rules come from the `shared` crate, the same code the edge runs.
 
@@ -17,6 +18,8 @@ pub mod i18n;
 pub mod offline;
 pub mod pages;
 pub mod state;
+pub mod sync;
+pub mod verifier;
 
 use components::{AppHeader, SessionEndedBanner, UpdateBanner};
 use i18n::{use_i18n, I18n, Key};
@@ -24,8 +27,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    AccountPage, AdminPage, HomePage, NotFoundPage, OfficerHomePage, OperatorHomePage, SignInPage,
-    SignUpPage,
+    AccountPage, AdminPage, HomePage, NotFoundPage, OfficerHomePage, OperatorHomePage, PassPage,
+    SignInPage, SignUpPage, TripsPage, VerifyPage,
 };
 use state::{Connectivity, Session, UpdateReady};
 
@@ -43,6 +46,7 @@ pub fn App() -> impl IntoView {
     I18n::provide();
     Connectivity::provide();
     Session::provide();
+    sync::SyncState::provide();
     let update = UpdateReady::provide();
     offline::service_worker::register(update);
     let i18n = use_i18n();
@@ -61,6 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/operator") view=OperatorHomePage/>
                     <Route path=path!("/officer") view=OfficerHomePage/>
+                    <Route path=path!("/officer/verify") view=VerifyPage/>
+                    <Route path=path!("/trips") view=TripsPage/>
+                    <Route path=path!("/trips/:id/pass") view=PassPage/>
                     <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
             </main>

@@ -144,6 +144,19 @@ impl Session {
         })
     }
 
+    /// The account, read outside any reactive scope (no tracking).
+    pub fn account_untracked(&self) -> Option<AccountDto> {
+        self.0.with_untracked(|s| match s {
+            SessionState::SignedIn(stored) => Some(stored.account.clone()),
+            _ => None,
+        })
+    }
+
+    /// The app's session, from code that runs outside components (the sync engine).
+    pub fn current() -> Option<Session> {
+        SESSION.with(|s| s.get())
+    }
+
     pub fn role(&self) -> Option<Role> {
         self.0.with(|s| match s {
             SessionState::SignedIn(stored) => Some(stored.account.role),

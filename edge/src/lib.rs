@@ -4,7 +4,9 @@
 //! This file holds only the entry points. [`http`] owns routing, status codes and the one
 //! error type that becomes a `{code, message}` response; [`gates`] reads the gate directory from
 //! D1; [`yard_do`] is the yard's Durable Object (the single writer of a yard's state);
-//! [`jobs`] runs on the cron trigger. Domain rules live in the `shared` crate.
+//! [`jobs`] runs on the cron trigger; [`sync`] is the edge side of the phones' outbox, applying
+//! the vehicle and trip writes of [`trips`] exactly once; [`passes`] signs trip passes and
+//! serves the trust list and deny-list. Domain rules live in the `shared` crate.
 
 pub mod accounts;
 pub mod audit;
@@ -12,8 +14,11 @@ pub mod auth;
 pub mod gates;
 pub mod http;
 pub mod jobs;
+pub mod passes;
 pub mod rate_limits;
 pub mod sql;
+pub mod sync;
+pub mod trips;
 pub mod yard_call;
 pub mod yard_do;
 

@@ -19,6 +19,12 @@ pub enum ErrorCode {
     InvalidRole,
     InvalidBinding,
     InvalidName,
+    InvalidVehicle,
+    InvalidHsCode,
+    InvalidWeight,
+    InvalidWindow,
+    InvalidTripState,
+    VehicleExists,
     PhoneTaken,
     InvalidCredentials,
     Unauthenticated,
@@ -41,7 +47,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -53,6 +59,12 @@ impl ErrorCode {
         ErrorCode::InvalidRole,
         ErrorCode::InvalidBinding,
         ErrorCode::InvalidName,
+        ErrorCode::InvalidVehicle,
+        ErrorCode::InvalidHsCode,
+        ErrorCode::InvalidWeight,
+        ErrorCode::InvalidWindow,
+        ErrorCode::InvalidTripState,
+        ErrorCode::VehicleExists,
         ErrorCode::PhoneTaken,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthenticated,
@@ -84,6 +96,12 @@ impl ErrorCode {
             ErrorCode::InvalidRole => "invalid_role",
             ErrorCode::InvalidBinding => "invalid_binding",
             ErrorCode::InvalidName => "invalid_name",
+            ErrorCode::InvalidVehicle => "invalid_vehicle",
+            ErrorCode::InvalidHsCode => "invalid_hs_code",
+            ErrorCode::InvalidWeight => "invalid_weight",
+            ErrorCode::InvalidWindow => "invalid_window",
+            ErrorCode::InvalidTripState => "invalid_trip_state",
+            ErrorCode::VehicleExists => "vehicle_exists",
             ErrorCode::PhoneTaken => "phone_taken",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Unauthenticated => "unauthenticated",

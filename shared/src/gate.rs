@@ -13,7 +13,7 @@ macro_rules! slug_id {
 
         impl $name {
             pub fn parse(s: &str) -> Result<Self, Error> {
-                validate_slug(s).map(|()| $name(s.to_owned()))
+                $crate::gate::validate_slug(s).map(|()| $name(s.to_owned()))
             }
 
             pub fn as_str(&self) -> &str {
@@ -36,6 +36,8 @@ macro_rules! slug_id {
     };
 }
 
+pub(crate) use slug_id;
+
 slug_id!(
     /// A gate's short, stable id, such as `huu-nghi`.
     GateId
@@ -46,7 +48,7 @@ slug_id!(
 );
 
 /// Ids are short lowercase slugs: they travel in URLs, QR passes and object names.
-fn validate_slug(s: &str) -> Result<(), Error> {
+pub(crate) fn validate_slug(s: &str) -> Result<(), Error> {
     let ok = (2..=32).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

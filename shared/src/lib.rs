@@ -7,6 +7,8 @@
 //! - Domain types validate on construction ([`Plate`], [`DeclarationNumber`], [`Cargo`], ids).
 //! - [`wire`] holds the versioned JSON shapes of the HTTP API; they convert into domain types
 //!   with `TryFrom`, running the same validation on both sides.
+//! - [`pass`] is the signed, offline-verifiable pass: COSE_Sign1 (Ed25519) claims in Base45
+//!   behind `BP1:`, verified against a trust list and a deny-list, shown as a QR code.
 //! - [`Error`] is the one error type of this layer; each variant has a stable [`ErrorCode`]
 //!   that the edge sends and the app translates.
 
@@ -18,11 +20,14 @@ mod error;
 pub mod format;
 mod gate;
 mod lang;
+pub mod pass;
 mod password;
 mod phone;
 mod plate;
 pub mod rate_limit;
+pub mod sync;
 pub mod time;
+mod trip;
 pub mod wire;
 
 pub use account::{AccountId, AuditEvent, DisplayName, Responsibility, Role};
@@ -36,3 +41,7 @@ pub use password::{check_new_password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use phone::PhoneNumber;
 pub use plate::{Country, Plate};
 pub use rate_limit::RateLimit;
+pub use trip::{
+    parse_local_instant, ArrivalWindow, HsCode, Trip, TripEvent, TripId, TripStatus, Vehicle,
+    VehicleId, VehicleType, WeightKg,
+};

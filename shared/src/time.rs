@@ -64,6 +64,44 @@ fn civil_from_days(days: i64) -> (i32, u8, u8) {
     (year as i32, month, day)
 }
 
+/// The Unix instant (ms) of a local date and time in Vietnam, from `YYYY-MM-DD` and `HH:MM`.
+/// `None` for impossible dates (30 February, month 13) or times.
+pub fn parse_local_date_time(date: &str, hhmm: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    let minutes = parse_hhmm(hhmm.trim())?;
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || minutes >= MINUTES_PER_DAY {
+        return None;
+    }
+    if day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + i64::from(minutes) * 60 - VIETNAM_OFFSET_SECS) * 1000)
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of `civil_from_days`).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Minutes after midnight as `HH:MM` (1440 is written `24:00`, the end of a day).
 pub fn format_hhmm(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -115,6 +153,23 @@ mod tests {
     }
 
     #[test]
+    fn local_date_times_parse_to_instants() {
+        // 2026-11-28 08:30 in Hanoi is 01:30 UTC.
+        let ms = parse_local_date_time("2026-11-28", "08:30").unwrap();
+        assert_eq!(ms, 1_795_829_400_000);
+        assert_eq!(
+            LocalDateTime::from_unix_ms(ms).date_time_string(),
+            "28/11/2026 08:30"
+        );
+        assert!(parse_local_date_time("2026-02-29", "08:00").is_none());
+        assert!(parse_local_date_time("2028-02-29", "08:00").is_some());
+        assert!(parse_local_date_time("2026-13-01", "08:00").is_none());
+        assert!(parse_local_date_time("2026-04-31", "08:00").is_none());
+        assert!(parse_local_date_time("2026-11-28", "24:00").is_none());
+        assert!(parse_local_date_time("yesterday", "08:00").is_none());
+    }
+
+    #[test]
     fn hhmm_round_trips_and_refuses_nonsense() {
         assert_eq!(parse_hhmm("06:30"), Some(390));
         assert_eq!(parse_hhmm("24:00"), Some(1440));
@@ -136,6 +191,14 @@ mod tests {
             prop_assert!((1..=12).contains(&t.month));
             prop_assert!((1..=31).contains(&t.day));
             prop_assert!(t.hour < 24 && t.minute < 60);
+        }
+
+        #[test]
+        fn local_date_times_round_trip(ms in 0i64..4_000_000_000_000i64) {
+            let t = LocalDateTime::from_unix_ms(ms);
+            let date = format!("{:04}-{:02}-{:02}", t.year, t.month, t.day);
+            let back = parse_local_date_time(&date, &t.time_string()).unwrap();
+            prop_assert_eq!(back, ms - ms.rem_euclid(60_000));
         }
 
         #[test]

@@ -5,10 +5,13 @@
 //! same in the app and at the edge.
 
 pub mod v1 {
+    use crate::sync::Outcome;
     use crate::time::{format_hhmm, parse_hhmm};
     use crate::{
-        check_new_password, DisplayName, Error, ErrorCode, Gate, GateId, GateKind, LocalizedText,
-        PhoneNumber, Responsibility, Role, Yard, YardId,
+        check_new_password, ArrivalWindow, Cargo, Country, Direction, DisplayName, Error,
+        ErrorCode, Gate, GateId, GateKind, HsCode, LocalizedText, PhoneNumber, Plate,
+        Responsibility, Role, Trip, TripId, TripStatus, Vehicle, VehicleId, VehicleType, WeightKg,
+        Yard, YardId,
     };
     use serde::{Deserialize, Serialize};
 
@@ -319,6 +322,249 @@ pub mod v1 {
         }
     }
 
+    // ---- Vehicles, trips and passes -------------------------------------------------------
+
+    /// A vehicle as registered (`vehicle.register`) and as listed.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct VehicleDto {
+        pub id: String,
+        pub plate: String,
+        #[serde(default)]
+        pub trailer: Option<String>,
+        pub vehicle_type: String,
+        pub country: Country,
+    }
+
+    impl TryFrom<VehicleDto> for Vehicle {
+        type Error = Error;
+
+        fn try_from(dto: VehicleDto) -> Result<Self, Error> {
+            Vehicle::new(
+                VehicleId::parse(&dto.id)?,
+                Plate::parse(&dto.plate)?,
+                optional(dto.trailer.as_deref(), Plate::parse)?,
+                VehicleType::parse(&dto.vehicle_type)?,
+                dto.country,
+            )
+        }
+    }
+
+    impl From<&Vehicle> for VehicleDto {
+        fn from(v: &Vehicle) -> Self {
+            VehicleDto {
+                id: v.id.to_string(),
+                plate: v.plate.display().to_owned(),
+                trailer: v.trailer.as_ref().map(|t| t.display().to_owned()),
+                vehicle_type: v.vehicle_type.as_str().to_owned(),
+                country: v.country(),
+            }
+        }
+    }
+
+    /// A trip as registered (`trip.create`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TripDto {
+        pub id: String,
+        pub vehicle_id: String,
+        #[serde(default)]
+        pub trailer: Option<String>,
+        pub driver_name: String,
+        pub gate_id: String,
+        pub direction: Direction,
+        pub cargo: String,
+        pub perishable: bool,
+        #[serde(default)]
+        pub hs_code: Option<String>,
+        pub weight_kg: u32,
+        #[serde(default)]
+        pub declaration: Option<String>,
+        pub window_from_ms: i64,
+        pub window_until_ms: i64,
+    }
+
+    impl TripDto {
+        /// Validates the trip as of `now_ms` (the window must not be over yet).
+        pub fn validate(self, now_ms: i64) -> Result<Trip, Error> {
+            Ok(Trip {
+                id: TripId::parse(&self.id)?,
+                vehicle_id: VehicleId::parse(&self.vehicle_id)?,
+                trailer: optional(self.trailer.as_deref(), Plate::parse)?,
+                driver_name: DisplayName::parse(&self.driver_name)?,
+                gate: GateId::parse(&self.gate_id)?,
+                direction: self.direction,
+                cargo: Cargo::new(&self.cargo, self.perishable)?,
+                hs_code: optional(self.hs_code.as_deref(), HsCode::parse)?,
+                weight: WeightKg::new(self.weight_kg)?,
+                declaration: optional(self.declaration.as_deref(), str::parse)?,
+                window: ArrivalWindow::new(self.window_from_ms, self.window_until_ms, now_ms)?,
+            })
+        }
+    }
+
+    impl From<&Trip> for TripDto {
+        fn from(t: &Trip) -> Self {
+            TripDto {
+                id: t.id.to_string(),
+                vehicle_id: t.vehicle_id.to_string(),
+                trailer: t.trailer.as_ref().map(|p| p.display().to_owned()),
+                driver_name: t.driver_name.as_str().to_owned(),
+                gate_id: t.gate.to_string(),
+                direction: t.direction,
+                cargo: t.cargo.description().to_owned(),
+                perishable: t.cargo.is_perishable(),
+                hs_code: t.hs_code.as_ref().map(|h| h.to_string()),
+                weight_kg: t.weight.kg(),
+                declaration: t.declaration.as_ref().map(|d| d.to_string()),
+                window_from_ms: t.window.from_ms(),
+                window_until_ms: t.window.until_ms(),
+            }
+        }
+    }
+
+    /// `trip.set_declaration`: the customs declaration number, often known only later.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct SetDeclarationDto {
+        pub trip_id: String,
+        pub declaration: String,
+    }
+
+    /// `trip.cancel`: calls the trip off and revokes its pass.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct CancelTripDto {
+        pub trip_id: String,
+    }
+
+    /// The kinds of write the outbox carries.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum OpKind {
+        #[serde(rename = "vehicle.register")]
+        RegisterVehicle,
+        #[serde(rename = "trip.create")]
+        CreateTrip,
+        #[serde(rename = "trip.set_declaration")]
+        SetDeclaration,
+        #[serde(rename = "trip.cancel")]
+        CancelTrip,
+    }
+
+    impl OpKind {
+        pub const ALL: [OpKind; 4] = [
+            OpKind::RegisterVehicle,
+            OpKind::CreateTrip,
+            OpKind::SetDeclaration,
+            OpKind::CancelTrip,
+        ];
+
+        pub fn as_str(self) -> &'static str {
+            match self {
+                OpKind::RegisterVehicle => "vehicle.register",
+                OpKind::CreateTrip => "trip.create",
+                OpKind::SetDeclaration => "trip.set_declaration",
+                OpKind::CancelTrip => "trip.cancel",
+            }
+        }
+
+        pub fn parse(s: &str) -> Result<Self, Error> {
+            OpKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == s)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::MalformedBody,
+                        format!("unknown write kind {s:?}"),
+                    )
+                })
+        }
+    }
+
+    /// One write's outcome in a [`SyncResponse`].
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SyncResultDto {
+        pub seq: u64,
+        pub outcome: Outcome,
+        /// Why it was rejected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<ErrorCode>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        /// True when this write had already been dealt with: the outcome is the first one.
+        #[serde(default)]
+        pub replayed: bool,
+    }
+
+    /// `POST /api/sync` answers with one result per write sent, in order, and the last `seq`
+    /// the edge has dealt with for this client.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SyncResponse {
+        pub last_seq: u64,
+        pub results: Vec<SyncResultDto>,
+    }
+
+    /// A signed pass as the app shows it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PassDto {
+        /// Hex.
+        pub id: String,
+        /// `BP1:…`, the QR's content.
+        pub code: String,
+        /// Unix seconds.
+        pub valid_from: i64,
+        pub valid_until: i64,
+        pub revoked: bool,
+    }
+
+    /// A trip as stored at the edge, with its status and current pass.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct TripRecordDto {
+        #[serde(flatten)]
+        pub trip: TripDto,
+        pub status: TripStatus,
+        pub pass: Option<PassDto>,
+        pub created_at_ms: i64,
+        pub updated_at_ms: i64,
+    }
+
+    /// `GET /api/trips`: the account's own vehicles and trips, newest trips first.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct TripsResponse {
+        pub vehicles: Vec<VehicleDto>,
+        pub trips: Vec<TripRecordDto>,
+    }
+
+    /// A public key that signs passes (hex).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct KeyDto {
+        pub kid: String,
+        pub public_key: String,
+    }
+
+    /// `GET /api/keys`: the trust list, every key whose passes may still be valid.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct KeysResponse {
+        pub keys: Vec<KeyDto>,
+    }
+
+    /// `GET /api/revocations`: the deny-list, revoked passes that have not expired yet.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RevocationsResponse {
+        pub pass_ids: Vec<String>,
+        pub as_of_ms: i64,
+    }
+
+    fn optional<T>(
+        value: Option<&str>,
+        parse: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => parse(v).map(Some),
+        }
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -434,6 +680,95 @@ pub mod v1 {
             assert_eq!(json["code"], "not_found");
             assert_eq!(json["message"], "no such route");
             assert_eq!(Error::from(body).code(), ErrorCode::NotFound);
+        }
+        #[test]
+        fn a_trip_round_trips_and_bad_fields_are_named() {
+            let now = 1_795_829_400_000;
+            let json = r#"{"id":"t-abc123","vehicle_id":"v-abc123","driver_name":" Nguyễn  Văn An ",
+                "gate_id":"huu-nghi","direction":"export","cargo":"Thanh long","perishable":true,
+                "hs_code":"0810.90","weight_kg":18000,"declaration":"",
+                "window_from_ms":1795829400000,"window_until_ms":1795843800000}"#;
+            let dto: TripDto = serde_json::from_str(json).unwrap();
+            let trip = dto.clone().validate(now).unwrap();
+            assert_eq!(trip.driver_name.as_str(), "Nguyễn Văn An");
+            assert!(trip.declaration.is_none());
+            assert_eq!(TripDto::from(&trip).hs_code.as_deref(), Some("081090"));
+            let cases = [
+                (
+                    TripDto {
+                        weight_kg: 0,
+                        ..dto.clone()
+                    },
+                    ErrorCode::InvalidWeight,
+                ),
+                (
+                    TripDto {
+                        declaration: Some("123".into()),
+                        ..dto.clone()
+                    },
+                    ErrorCode::InvalidDeclarationNumber,
+                ),
+                (
+                    TripDto {
+                        gate_id: "Hữu Nghị".into(),
+                        ..dto.clone()
+                    },
+                    ErrorCode::InvalidId,
+                ),
+                (
+                    TripDto {
+                        window_until_ms: dto.window_from_ms,
+                        ..dto.clone()
+                    },
+                    ErrorCode::InvalidWindow,
+                ),
+                (
+                    TripDto {
+                        trailer: Some("nope".into()),
+                        ..dto.clone()
+                    },
+                    ErrorCode::InvalidPlate,
+                ),
+                (
+                    TripDto {
+                        cargo: "x".repeat(201),
+                        ..dto.clone()
+                    },
+                    ErrorCode::InvalidCargo,
+                ),
+            ];
+            for (bad, code) in cases {
+                assert_eq!(bad.validate(now).unwrap_err().code(), code);
+            }
+            let unknown_field = json.replace("\"perishable\":true", "\"perishable\":true,\"x\":1");
+            assert!(serde_json::from_str::<TripDto>(&unknown_field).is_err());
+        }
+
+        #[test]
+        fn a_vehicle_round_trips() {
+            let dto: VehicleDto = serde_json::from_str(
+                r#"{"id":"v-abc123","plate":"29c12345","trailer":"29R-012.34","vehicle_type":"tractor","country":"VN"}"#,
+            )
+            .unwrap();
+            let vehicle = Vehicle::try_from(dto).unwrap();
+            assert!(vehicle
+                .plate
+                .same_vehicle(&Plate::parse("29C-123.45").unwrap()));
+            let back = Vehicle::try_from(VehicleDto::from(&vehicle)).unwrap();
+            assert_eq!(back, vehicle);
+        }
+
+        #[test]
+        fn write_kinds_round_trip() {
+            for kind in OpKind::ALL {
+                assert_eq!(OpKind::parse(kind.as_str()).unwrap(), kind);
+                let json = serde_json::to_string(&kind).unwrap();
+                assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            }
+            assert_eq!(
+                OpKind::parse("trip.delete").unwrap_err().code(),
+                ErrorCode::MalformedBody
+            );
         }
     }
 }

@@ -8,7 +8,11 @@ pub fn menu_for(role: Option<Role>) -> Vec<(&'static str, Key)> {
     let mut items = vec![("/", Key::NavGates)];
     match role {
         Some(Role::YardOperator) => items.push(("/operator", Key::NavMyYard)),
-        Some(Role::Officer) => items.push(("/officer", Key::NavMyGate)),
+        Some(Role::Officer) => {
+            items.push(("/officer", Key::NavMyGate));
+            items.push(("/officer/verify", Key::NavVerify));
+        }
+        Some(Role::Driver | Role::Trader) => items.push(("/trips", Key::NavTrips)),
         Some(Role::Admin) => items.push(("/admin", Key::NavAdmin)),
         _ => {}
     }
@@ -72,14 +76,18 @@ mod tests {
     #[test]
     fn each_role_sees_only_its_own_screens() {
         assert_eq!(paths(None), ["/", "/signin"]);
-        for role in [Role::Driver, Role::Trader, Role::Resident] {
-            assert_eq!(paths(Some(role)), ["/", "/account"]);
+        for role in [Role::Driver, Role::Trader] {
+            assert_eq!(paths(Some(role)), ["/", "/trips", "/account"]);
         }
+        assert_eq!(paths(Some(Role::Resident)), ["/", "/account"]);
         assert_eq!(
             paths(Some(Role::YardOperator)),
             ["/", "/operator", "/account"]
         );
-        assert_eq!(paths(Some(Role::Officer)), ["/", "/officer", "/account"]);
+        assert_eq!(
+            paths(Some(Role::Officer)),
+            ["/", "/officer", "/officer/verify", "/account"]
+        );
         assert_eq!(paths(Some(Role::Admin)), ["/", "/admin", "/account"]);
     }
 

@@ -7,12 +7,16 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 const DB_NAME: &str = "borderpass";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 
 /// Last-known copies of server data, keyed by what they are (e.g. `"gates"`).
 pub const SNAPSHOTS: &str = "snapshots";
 /// Who is signed in on this phone (the session token and the account).
 pub const SESSION: &str = "session";
+/// Writes waiting to reach the edge, keyed by `"<client id>/<seq padded>"` (see `outbox`).
+pub const OUTBOX: &str = "outbox";
+/// The officer's offline trust material: the signing keys and the revoked pass ids.
+pub const TRUST: &str = "trust";
 
 pub type DbResult<T> = Result<T, String>;
 
@@ -25,6 +29,10 @@ async fn open() -> DbResult<Database> {
             }
             if event.old_version() < 2.0 {
                 db.create_object_store(SESSION).build()?;
+            }
+            if event.old_version() < 3.0 {
+                db.create_object_store(OUTBOX).build()?;
+                db.create_object_store(TRUST).build()?;
             }
             Ok(())
         })
@@ -78,4 +86,53 @@ pub async fn get<T: DeserializeOwned>(store: &str, key: &str) -> DbResult<Option
         .map_err(|e| e.to_string())?
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Every value in `store` (small stores only: the outbox, a few hundred entries at most).
+pub async fn get_all<T: DeserializeOwned>(store: &str) -> DbResult<Vec<T>> {
+    let db = open().await?;
+    let tx = db.transaction(store).build().map_err(|e| e.to_string())?;
+    let object_store = tx.object_store(store).map_err(|e| e.to_string())?;
+    let values = object_store
+        .get_all::<T>()
+        .serde()
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?;
+    values
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|e| e.to_string())
+}
+
+/// Writes and deletes in one transaction: all of them happen, or none.
+pub async fn write_all<T: Serialize>(
+    store: &str,
+    puts: &[(String, T)],
+    deletes: &[String],
+) -> DbResult<()> {
+    let db = open().await?;
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let object_store = tx.object_store(store).map_err(|e| e.to_string())?;
+    for (key, value) in puts {
+        object_store
+            .put(value)
+            .with_key(key.clone())
+            .serde()
+            .map_err(|e| e.to_string())?
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    for key in deletes {
+        object_store
+            .delete(key.as_str())
+            .build()
+            .map_err(|e| e.to_string())?
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())
 }

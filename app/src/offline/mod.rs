@@ -5,7 +5,9 @@
 //! failures are logged and treated as "nothing saved", never as a broken page.
 
 pub mod db;
+pub mod outbox;
 pub mod prefs;
 pub mod service_worker;
 pub mod session_store;
 pub mod snapshots;
+pub mod trust_store;

@@ -2,7 +2,7 @@
 
 use super::db;
 use serde::{Deserialize, Serialize};
-use shared::wire::v1::GateDto;
+use shared::wire::v1::{GateDto, TripRecordDto, VehicleDto};
 
 const GATES_KEY: &str = "gates";
 
@@ -24,6 +24,34 @@ pub async fn load_gates() -> Option<GatesSnapshot> {
         Ok(snapshot) => snapshot,
         Err(e) => {
             leptos::logging::warn!("could not read the saved gate list: {e}");
+            None
+        }
+    }
+}
+
+/// The account's vehicles and trips as last received from the edge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripsSnapshot {
+    pub fetched_at_ms: i64,
+    pub vehicles: Vec<VehicleDto>,
+    pub trips: Vec<TripRecordDto>,
+}
+
+fn trips_key(account_id: &str) -> String {
+    format!("trips/{account_id}")
+}
+
+pub async fn save_trips(account_id: &str, snapshot: &TripsSnapshot) {
+    if let Err(e) = db::put(db::SNAPSHOTS, &trips_key(account_id), snapshot).await {
+        leptos::logging::warn!("could not save the trips for offline use: {e}");
+    }
+}
+
+pub async fn load_trips(account_id: &str) -> Option<TripsSnapshot> {
+    match db::get(db::SNAPSHOTS, &trips_key(account_id)).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            leptos::logging::warn!("could not read the saved trips: {e}");
             None
         }
     }

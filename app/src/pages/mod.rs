@@ -7,6 +7,8 @@ mod not_found;
 mod sign_in;
 mod sign_up;
 mod staff_homes;
+mod trips;
+mod verify;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
@@ -15,3 +17,5 @@ pub use not_found::NotFoundPage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use staff_homes::{OfficerHomePage, OperatorHomePage};
+pub use trips::{PassPage, TripsPage};
+pub use verify::VerifyPage;

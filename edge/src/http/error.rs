@@ -90,7 +90,7 @@ impl From<Error> for ApiError {
             | ErrorCode::Unauthenticated
             | ErrorCode::SessionExpired => 401,
             ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
-            ErrorCode::PhoneTaken => 409,
+            ErrorCode::PhoneTaken | ErrorCode::VehicleExists | ErrorCode::InvalidTripState => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Network | ErrorCode::Unknown => 500,
             _ => 400,

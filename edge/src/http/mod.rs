@@ -15,7 +15,7 @@ pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 
 use crate::accounts::{self, ClientAddress, Limits};
 use crate::auth::{self, Authentication, Principal};
-use crate::{audit, gates, yard_call::YardCall};
+use crate::{audit, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
 use worker::{D1Database, Env, Headers, Method, Request, Response};
@@ -89,6 +89,14 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             json(&accounts::set_disabled(&db, signed_in(&auth)?, &target, disabled, now).await?)
         }
         RouteId::AdminAuditLog => json(&audit::latest(&db).await?),
+        RouteId::Sync => {
+            let body = read_json_body(&mut req).await?;
+            let signer = passes::signer(env)?;
+            json(&sync::sync(&db, &signer, signed_in(&auth)?, body, now).await?)
+        }
+        RouteId::Trips => json(&trips::list(&db, &signed_in(&auth)?.account_id).await?),
+        RouteId::PassKeys => json(&passes::trust_list(&db, &passes::signer(env)?, now).await?),
+        RouteId::PassRevocations => json(&passes::deny_list(&db, now).await?),
     }
 }
 

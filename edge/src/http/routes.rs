@@ -26,6 +26,10 @@ pub enum RouteId {
     AdminDisableAccount,
     AdminEnableAccount,
     AdminAuditLog,
+    Sync,
+    Trips,
+    PassKeys,
+    PassRevocations,
 }
 
 #[derive(Debug)]
@@ -38,6 +42,10 @@ pub struct RouteSpec {
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
+/// Those who register vehicles and trips: drivers, and trading households for hired trucks.
+const TRIP_OWNERS: &[Role] = &[Role::Driver, Role::Trader];
+/// Those who check passes at gates and yards.
+const PASS_CHECKERS: &[Role] = &[Role::Officer, Role::YardOperator, Role::Admin];
 
 pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
@@ -123,6 +131,32 @@ pub const ROUTES: &[RouteSpec] = &[
         method: "GET",
         pattern: "/api/admin/audit",
         access: Access::Roles(ADMIN),
+    },
+    // The caller's own writes and records only: ownership is checked per write and query.
+    RouteSpec {
+        id: RouteId::Sync,
+        method: "POST",
+        pattern: "/api/sync",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    RouteSpec {
+        id: RouteId::Trips,
+        method: "GET",
+        pattern: "/api/trips",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    // The trust list is public: anyone may check a pass's signature.
+    RouteSpec {
+        id: RouteId::PassKeys,
+        method: "GET",
+        pattern: "/api/keys",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::PassRevocations,
+        method: "GET",
+        pattern: "/api/revocations",
+        access: Access::Roles(PASS_CHECKERS),
     },
 ];
 

@@ -1,0 +1,548 @@
+//! The officer's pass check: scan the driver's QR code (or paste the pass) and see at once,
+//! with or without a network, whether it is valid, for which vehicle, gate and time.
+//!
+//! Verification runs in the separate verifier module ([`crate::verifier`]), loaded only on
+//! this screen; the trust list and deny-list are the copy saved on the phone
+//! ([`trust_store`]), refreshed whenever the screen is open online. The officer's gate comes
+//! from the account, so a pass for another gate is refused here.
+
+use crate::components::RequireRole;
+use crate::directory;
+use crate::i18n::{use_i18n, Key};
+use crate::offline::trust_store::{self, TrustSnapshot};
+use crate::state::{use_connectivity, use_session};
+use crate::verifier::{self, Claims, Verdict, VerifierError};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::time::LocalDateTime;
+use shared::{Gate, Role};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack};
+
+/// Time between two decoded camera frames: quick enough to feel instant, light on a cheap
+/// phone's CPU (decoding a frame takes tens of milliseconds).
+const FRAME_INTERVAL_MS: u32 = 150;
+/// Frames are scaled down to this width before decoding: a pass's QR code held up to the
+/// camera still has several pixels per module, and decoding stays fast.
+const FRAME_MAX_WIDTH: u32 = 640;
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    view! {
+        <RequireRole roles=&[Role::Officer]>
+            <Verify/>
+        </RequireRole>
+    }
+}
+
+/// What the last check gave.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Checked(Box<Verdict>),
+    /// The verifier module is not on the phone and cannot be fetched.
+    Unavailable,
+    /// The verifier refused the saved trust material.
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ModuleState {
+    Loading,
+    Ready,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CameraState {
+    Off,
+    Starting,
+    Scanning,
+    Failed,
+}
+
+/// Runs checks: the pass, the saved trust material, the officer's gate, the phone's clock.
+#[derive(Clone, Copy)]
+struct Checker {
+    gate: StoredValue<Option<String>>,
+    trust: RwSignal<Option<TrustSnapshot>>,
+    outcome: RwSignal<Option<Outcome>>,
+}
+
+impl Checker {
+    fn check(self, pass: String) {
+        let pass = pass.trim().to_owned();
+        if pass.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            let (trust_list, deny_list) = self
+                .trust
+                .get_untracked()
+                .map(|t| (t.trust_list_json(), t.deny_list_json()))
+                .unwrap_or_else(|| ("[]".to_owned(), "[]".to_owned()));
+            let now_secs = js_sys::Date::now() / 1000.0;
+            let gate = self.gate.get_value();
+            let outcome =
+                match verifier::verify(&pass, &trust_list, &deny_list, now_secs, gate).await {
+                    Ok(verdict) => Outcome::Checked(Box::new(verdict)),
+                    Err(VerifierError::Unavailable(e)) => {
+                        leptos::logging::warn!("verifier not available: {e}");
+                        Outcome::Unavailable
+                    }
+                    Err(VerifierError::Input(e)) => {
+                        leptos::logging::warn!("verifier refused the saved trust list: {e}");
+                        Outcome::Failed
+                    }
+                };
+            let _ = self.outcome.try_set(Some(outcome));
+        });
+    }
+}
+
+/// The rear camera, a frame every [`FRAME_INTERVAL_MS`] decoded until a QR code reads.
+#[derive(Clone, Copy)]
+struct Scanner {
+    state: RwSignal<CameraState>,
+    stream: StoredValue<Option<MediaStream>, LocalStorage>,
+    video: NodeRef<html::Video>,
+    canvas: NodeRef<html::Canvas>,
+    checker: Checker,
+}
+
+impl Scanner {
+    fn toggle(self) {
+        match self.state.get_untracked() {
+            CameraState::Starting | CameraState::Scanning => self.stop(),
+            CameraState::Off | CameraState::Failed => self.start(),
+        }
+    }
+
+    fn start(self) {
+        self.state.set(CameraState::Starting);
+        self.checker.outcome.set(None);
+        spawn_local(async move {
+            let Some(video) = self.video.get_untracked() else {
+                return;
+            };
+            let stream = match open_rear_camera().await {
+                Ok(stream) => stream,
+                Err(e) => {
+                    leptos::logging::warn!("camera not available: {e:?}");
+                    let _ = self.state.try_set(CameraState::Failed);
+                    return;
+                }
+            };
+            video.set_src_object(Some(&stream));
+            let _ = self.stream.try_set_value(Some(stream));
+            if self.state.try_get_untracked() != Some(CameraState::Starting) {
+                // Stopped (or left the screen) while the camera was opening.
+                self.stop();
+                return;
+            }
+            if let Ok(playing) = video.play() {
+                let _ = JsFuture::from(playing).await;
+            }
+            let _ = self.state.try_set(CameraState::Scanning);
+            self.scan(&video).await;
+        });
+    }
+
+    async fn scan(self, video: &HtmlVideoElement) {
+        let Some(canvas) = self.canvas.get_untracked() else {
+            self.stop();
+            return;
+        };
+        while self.state.try_get_untracked() == Some(CameraState::Scanning) {
+            match verifier::decode_video_frame(video, &canvas, FRAME_MAX_WIDTH).await {
+                Ok(Some(text)) => {
+                    self.stop();
+                    self.checker.check(text);
+                    return;
+                }
+                Ok(None) => {}
+                Err(VerifierError::Unavailable(e)) => {
+                    leptos::logging::warn!("verifier not available: {e}");
+                    self.stop();
+                    let _ = self.checker.outcome.try_set(Some(Outcome::Unavailable));
+                    return;
+                }
+                Err(VerifierError::Input(e)) => leptos::logging::warn!("frame not decoded: {e}"),
+            }
+            gloo_timers::future::TimeoutFuture::new(FRAME_INTERVAL_MS).await;
+        }
+    }
+
+    /// Turns the camera off (its light too) and stops scanning.
+    fn stop(self) {
+        if let Some(stream) = self.stream.try_update_value(Option::take).flatten() {
+            for track in stream.get_tracks() {
+                if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+                    track.stop();
+                }
+            }
+        }
+        if let Some(video) = self.video.get_untracked() {
+            video.set_src_object(None);
+        }
+        let _ = self.state.try_set(CameraState::Off);
+    }
+}
+
+async fn open_rear_camera() -> Result<MediaStream, JsValue> {
+    let devices = window().navigator().media_devices()?;
+    let video = js_sys::Object::new();
+    js_sys::Reflect::set(&video, &"facingMode".into(), &"environment".into())?;
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_video(&video);
+    constraints.set_audio(&JsValue::FALSE);
+    let stream = JsFuture::from(devices.get_user_media_with_constraints(&constraints)?).await?;
+    stream.dyn_into()
+}
+
+#[component]
+fn Verify() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let connectivity = use_connectivity();
+    let gate_id = session.account().and_then(|a| a.gate_id);
+    let gates = LocalResource::new(directory::load_gates);
+    let module = RwSignal::new(ModuleState::Loading);
+    let pasted = RwSignal::new(String::new());
+    let checker = Checker {
+        gate: StoredValue::new(gate_id.clone()),
+        trust: RwSignal::new(None),
+        outcome: RwSignal::new(None),
+    };
+    let scanner = Scanner {
+        state: RwSignal::new(CameraState::Off),
+        stream: StoredValue::new_local(None),
+        video: NodeRef::new(),
+        canvas: NodeRef::new(),
+        checker,
+    };
+    on_cleanup(move || scanner.stop());
+
+    // The saved trust material at once; a fresh copy whenever online. Loading the verifier now
+    // makes the first check instant and gets the module cached for offline use.
+    let trust = checker.trust;
+    spawn_local(async move {
+        if let Some(saved) = trust_store::load().await {
+            if trust.try_get_untracked().flatten().is_none() {
+                let _ = trust.try_set(Some(saved));
+            }
+        }
+    });
+    let load_module = move || {
+        spawn_local(async move {
+            let state = match verifier::load().await {
+                Ok(()) => ModuleState::Ready,
+                Err(e) => {
+                    leptos::logging::warn!("verifier not loaded: {e:?}");
+                    ModuleState::Unavailable
+                }
+            };
+            let _ = module.try_set(state);
+        })
+    };
+    load_module();
+    Effect::new(move |_| {
+        if !connectivity.is_online() {
+            return;
+        }
+        if module.get_untracked() == ModuleState::Unavailable {
+            module.set(ModuleState::Loading);
+            load_module();
+        }
+        spawn_local(async move {
+            if let Ok(fresh) = trust_store::refresh().await {
+                let _ = trust.try_set(Some(fresh));
+            }
+        });
+    });
+
+    let gate_for_view = gate_id.clone();
+    let gate_line = move || match gate_for_view.clone() {
+        Some(id) => {
+            let name = gate_name(&gates.get().unwrap_or_default(), &id, i18n.lang());
+            view! {
+                <p class="verify-gate" data-testid="verify-gate" data-gate=id>
+                    {i18n.t_with(Key::VerifyAtGate, &[("gate", &name)])}
+                </p>
+            }
+            .into_any()
+        }
+        None => {
+            view! { <p class="notice" data-testid="verify-no-gate">{i18n.t(Key::VerifyNoGate)}</p> }
+                .into_any()
+        }
+    };
+
+    let trust_status = move || {
+        let now_ms = js_sys::Date::now() as i64;
+        match trust.get() {
+            None => view! {
+                <p class="notice" data-testid="trust-warning" data-kind="missing">
+                    {i18n.t(Key::VerifyTrustMissing)}
+                </p>
+            }
+            .into_any(),
+            Some(t) => {
+                let fetched = LocalDateTime::from_unix_ms(t.fetched_at_ms);
+                let today = LocalDateTime::from_unix_ms(now_ms).date_string();
+                let time = if fetched.date_string() == today {
+                    fetched.time_string()
+                } else {
+                    fetched.date_time_string()
+                };
+                let revoked = i18n.count(t.revoked.len() as u64);
+                view! {
+                    <p class="trust-as-of muted" data-testid="trust-as-of"
+                        data-fetched-at=t.fetched_at_ms.to_string()>
+                        {i18n.t_with(Key::VerifyTrustAsOf, &[("time", &time)])}
+                        " · "
+                        {i18n.t_with(Key::VerifyRevokedCount, &[("count", &revoked)])}
+                    </p>
+                    {t.is_stale(now_ms).then(|| view! {
+                        <p class="notice" data-testid="trust-warning" data-kind="stale">
+                            {i18n.t(Key::VerifyTrustStale)}
+                        </p>
+                    })}
+                }
+                .into_any()
+            }
+        }
+    };
+
+    let module_status = move || {
+        match module.get() {
+        ModuleState::Ready => ().into_any(),
+        ModuleState::Loading => {
+            view! { <p class="status" data-testid="verifier-status">{i18n.t(Key::VerifyLoadingVerifier)}</p> }
+                .into_any()
+        }
+        ModuleState::Unavailable => view! {
+            <p class="notice" data-testid="verifier-status">{i18n.t(Key::VerifyVerifierUnavailable)}</p>
+        }
+        .into_any(),
+    }
+    };
+
+    let outcome = checker.outcome;
+    let verdict_panel = move || {
+        let shown = outcome.get()?;
+        // For the benchmark: the verdict is on screen (scan → verdict).
+        verifier::mark("bp-verdict");
+        Some(view! { <VerdictPanel outcome=shown gates/> })
+    };
+
+    let scanning = move || {
+        matches!(
+            scanner.state.get(),
+            CameraState::Starting | CameraState::Scanning
+        )
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        scanner.stop();
+        checker.check(pasted.get_untracked());
+    };
+    let check_another = move |_| {
+        outcome.set(None);
+        pasted.set(String::new());
+    };
+
+    view! {
+        <section class="page verify" data-testid="verify-page">
+            <h1>{move || i18n.t(Key::VerifyTitle)}</h1>
+            {gate_line}
+            {trust_status}
+            {module_status}
+            <div class="verdict-slot" aria-live="assertive">{verdict_panel}</div>
+            {move || outcome.with(Option::is_some).then(|| view! {
+                <button type="button" class="secondary check-another" data-testid="check-another"
+                    on:click=check_another>
+                    {i18n.t(Key::VerifyCheckAnother)}
+                </button>
+            })}
+            <p class="intro">{move || i18n.t(Key::VerifyIntro)}</p>
+            <button type="button" class="scan-button" data-testid="scan-button"
+                aria-pressed=move || scanning().to_string()
+                on:click=move |_| scanner.toggle()>
+                {move || if scanning() { i18n.t(Key::VerifyStop) } else { i18n.t(Key::VerifyScan) }}
+            </button>
+            {move || (scanner.state.get() == CameraState::Scanning).then(|| view! {
+                <p class="status" data-testid="scanning">{i18n.t(Key::VerifyScanning)}</p>
+            })}
+            {move || (scanner.state.get() == CameraState::Failed).then(|| view! {
+                <p class="form-error" data-testid="camera-error">{i18n.t(Key::VerifyCameraFailed)}</p>
+            })}
+            <video class="camera" data-testid="camera-preview" node_ref=scanner.video
+                playsinline=true muted=true
+                aria-label=move || i18n.t(Key::VerifyCameraPreview)
+                hidden=move || !scanning()></video>
+            <canvas node_ref=scanner.canvas hidden=true></canvas>
+            <form class="paste-pass" on:submit=submit>
+                <div class="field">
+                    <label for="pass-input">{move || i18n.t(Key::VerifyPasteLabel)}</label>
+                    <textarea id="pass-input" data-testid="pass-input" rows="3"
+                        autocomplete="off" autocapitalize="characters" spellcheck="false"
+                        prop:value=move || pasted.get()
+                        on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="submit" data-testid="verify-button">{move || i18n.t(Key::VerifyCheck)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let verdict = match outcome {
+        Outcome::Checked(verdict) => *verdict,
+        Outcome::Unavailable => return view! {
+            <div class="verdict verdict-error" data-testid="verdict-error" data-kind="unavailable">
+                <p>{move || i18n.t(Key::VerifyVerifierUnavailable)}</p>
+            </div>
+        }
+        .into_any(),
+        Outcome::Failed => {
+            return view! {
+                <div class="verdict verdict-error" data-testid="verdict-error" data-kind="failed">
+                    <p>{move || i18n.t(Key::VerifyCheckFailed)}</p>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    let valid = verdict.valid;
+    let reason = verdict.reason.clone();
+    let reason_text = reason.clone().map(|code| {
+        let code_attr = code.clone();
+        view! {
+            <p class="verdict-reason" data-testid="verdict-reason" data-reason=code_attr>
+                {move || i18n.t(reason_key(&code))}
+            </p>
+        }
+    });
+    let details = verdict
+        .claims
+        .map(|claims| view! { <ClaimsDetails claims gates/> });
+    view! {
+        <div class=if valid { "verdict valid" } else { "verdict invalid" } data-testid="verdict"
+            data-valid=valid.to_string() data-reason=reason.unwrap_or_default()>
+            <p class="verdict-banner" data-testid="verdict-banner">
+                <span aria-hidden="true">{if valid { "✓ " } else { "✗ " }}</span>
+                {move || i18n.t(if valid { Key::VerifyValid } else { Key::VerifyInvalid })}
+            </p>
+            {reason_text}
+            {details}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ClaimsDetails(claims: Claims, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = if claims.kind == "resident" {
+        Key::VerifyKindResident
+    } else {
+        Key::VerifyKindTrip
+    };
+    let at = |secs: i64| LocalDateTime::from_unix_ms(secs.saturating_mul(1000)).date_time_string();
+    let window = (at(claims.valid_from), at(claims.valid_until));
+    let gate = claims.gate.clone();
+    let gate_attr = claims.gate.clone();
+    let booking = claims.booking.clone();
+    let plate = claims.plate.clone();
+    let trailer = claims.trailer.clone();
+    view! {
+        <p class="verdict-kind">{move || i18n.t(kind)}</p>
+        {plate.map(|plate| view! {
+            <div class="verdict-plates">
+                <p class="verdict-label">{move || i18n.t(Key::VerifyPlate)}</p>
+                <p class="verdict-plate" data-testid="verdict-plate">{plate}</p>
+                {trailer.map(|trailer| view! {
+                    <p class="verdict-label">{move || i18n.t(Key::VerifyTrailer)}</p>
+                    <p class="verdict-plate" data-testid="verdict-trailer">{trailer}</p>
+                })}
+            </div>
+        })}
+        <dl class="verdict-facts">
+            <dt>{move || i18n.t(Key::VerifyGate)}</dt>
+            <dd data-testid="verdict-gate" data-gate=gate_attr>
+                {move || gate_name(&gates.get().unwrap_or_default(), &gate, i18n.lang())}
+            </dd>
+            <dt>{move || i18n.t(Key::VerifyValidWindow)}</dt>
+            <dd data-testid="verdict-window">
+                {move || i18n.t_with(Key::VerifyWindow, &[("from", &window.0), ("until", &window.1)])}
+            </dd>
+            <dt>{move || i18n.t(Key::VerifyBooking)}</dt>
+            <dd data-testid="verdict-booking">
+                {move || match &booking {
+                    Some(b) => i18n.t_with(Key::VerifyBookingDetail, &[
+                        ("yard", &yard_name(&gates.get().unwrap_or_default(), &b.yard, i18n.lang())),
+                        ("start", &at(b.slot_start)),
+                        ("minutes", &b.slot_minutes.to_string()),
+                    ]),
+                    None => i18n.t(Key::VerifyNoBooking).to_owned(),
+                }}
+            </dd>
+        </dl>
+        <p class="muted verdict-id">{move || i18n.t_with(Key::VerifyPassId, &[("id", &claims.id)])}</p>
+    }
+}
+
+fn reason_key(code: &str) -> Key {
+    match code {
+        "malformed" => Key::VerifyReasonMalformed,
+        "bad_signature" => Key::VerifyReasonBadSignature,
+        "unknown_key" => Key::VerifyReasonUnknownKey,
+        "expired" => Key::VerifyReasonExpired,
+        "not_yet_valid" => Key::VerifyReasonNotYetValid,
+        "revoked" => Key::VerifyReasonRevoked,
+        "wrong_gate" => Key::VerifyReasonWrongGate,
+        _ => Key::VerifyReasonOther,
+    }
+}
+
+/// The gate's name in `lang`, or its id if the directory does not know it (yet).
+fn gate_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
+    gates
+        .iter()
+        .find(|g| g.id.as_str() == id)
+        .map_or_else(|| id.to_owned(), |g| g.name.get(lang).to_owned())
+}
+
+fn yard_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
+    gates
+        .iter()
+        .flat_map(|g| &g.yards)
+        .find(|y| y.id.as_str() == id)
+        .map_or_else(|| id.to_owned(), |y| y.name.get(lang).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_code_has_its_own_message() {
+        let codes = [
+            "malformed",
+            "bad_signature",
+            "unknown_key",
+            "expired",
+            "not_yet_valid",
+            "revoked",
+            "wrong_gate",
+        ];
+        let keys: std::collections::HashSet<Key> = codes.iter().map(|c| reason_key(c)).collect();
+        assert_eq!(keys.len(), codes.len());
+        assert!(!keys.contains(&Key::VerifyReasonOther));
+        assert_eq!(reason_key("from_a_newer_edge"), Key::VerifyReasonOther);
+    }
+}

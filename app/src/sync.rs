@@ -1,0 +1,231 @@
+//! Sending the outbox: on start, when the network comes back, every 30 seconds while there is
+//! something to send, when the service worker's Background Sync fires, and right after a write.
+//!
+//! One drain runs at a time. Writes go in `seq` order, in batches; a final answer (applied or
+//! refused) removes a write from the queue, a deferred one or a lost connection stops the drain
+//! until next time. After a drain the account's trips are fetched again, passes included.
+
+use crate::api::{self, SyncOpBody, SyncRequestBody};
+use crate::offline::outbox::{self, Contents, RejectedWrite};
+use crate::offline::snapshots::{self, TripsSnapshot};
+use crate::state::{use_connectivity, Session};
+use leptos::prelude::*;
+use shared::sync::{Outcome, MAX_OPS_PER_SYNC};
+use shared::wire::v1::OpKind;
+use shared::ErrorCode;
+use std::cell::Cell;
+
+/// How often to try again while writes are waiting.
+const RETRY_INTERVAL_MS: u32 = 30_000;
+
+/// What the screens show about the outbox and the account's trips.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncState {
+    pub outbox: RwSignal<Contents>,
+    pub trips: RwSignal<Option<TripsSnapshot>>,
+    pub syncing: RwSignal<bool>,
+    /// Whether `trips` came from the edge during this visit (false: the copy on the phone).
+    pub live: RwSignal<bool>,
+}
+
+thread_local! {
+    static STATE: Cell<Option<SyncState>> = const { Cell::new(None) };
+    static DRAINING: Cell<bool> = const { Cell::new(false) };
+}
+
+impl SyncState {
+    /// Provides the state and starts the triggers that send the outbox.
+    pub fn provide() -> Self {
+        let state = SyncState {
+            outbox: RwSignal::new(Contents::default()),
+            trips: RwSignal::new(None),
+            syncing: RwSignal::new(false),
+            live: RwSignal::new(false),
+        };
+        STATE.with(|s| s.set(Some(state)));
+        provide_context(state);
+
+        let session = expect_context::<Session>();
+        let connectivity = use_connectivity();
+        // On start (once the session is loaded), on sign-in, and whenever the network returns.
+        Effect::new(move |_| {
+            let account = session.account().map(|a| a.id);
+            let online = connectivity.is_online();
+            if let Some(account_id) = account {
+                leptos::task::spawn_local(async move {
+                    reload(&account_id).await;
+                    if online {
+                        drain().await;
+                    }
+                });
+            }
+        });
+        leptos::task::spawn_local(async {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(RETRY_INTERVAL_MS).await;
+                let waiting =
+                    current().is_some_and(|s| !s.outbox.get_untracked().pending.is_empty());
+                if waiting {
+                    drain().await;
+                }
+            }
+        });
+        state
+    }
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
+}
+
+fn current() -> Option<SyncState> {
+    STATE.with(|s| s.get())
+}
+
+fn signed_in_account() -> Option<String> {
+    Session::current()?.account_untracked().map(|a| a.id)
+}
+
+/// Queues a write for the signed-in account, shows it at once, and tries to send it.
+pub async fn submit(kind: OpKind, payload: serde_json::Value) -> Result<u64, shared::Error> {
+    let account_id = signed_in_account()
+        .ok_or_else(|| shared::Error::new(ErrorCode::Unauthenticated, "not signed in"))?;
+    let seq = outbox::enqueue(&account_id, kind, payload, now_ms())
+        .await
+        .map_err(|e| shared::Error::new(ErrorCode::Internal, e))?;
+    reload(&account_id).await;
+    leptos::task::spawn_local(async {
+        drain().await;
+    });
+    Ok(seq)
+}
+
+/// Forgets a refused write after the user has read why.
+pub async fn dismiss(seq: u64) {
+    let Some(account_id) = signed_in_account() else {
+        return;
+    };
+    if let Err(e) = outbox::dismiss_rejected(&account_id, seq).await {
+        leptos::logging::warn!("could not dismiss a refused write: {e}");
+    }
+    reload(&account_id).await;
+}
+
+/// Loads the outbox and the saved trips into the screens' signals.
+async fn reload(account_id: &str) {
+    let Some(state) = current() else {
+        return;
+    };
+    match outbox::contents(account_id).await {
+        Ok(contents) => state.outbox.set(contents),
+        Err(e) => leptos::logging::warn!("could not read the outbox: {e}"),
+    }
+    if !state.live.get_untracked() {
+        if let Some(snapshot) = snapshots::load_trips(account_id).await {
+            state.trips.set(Some(snapshot));
+        }
+    }
+}
+
+/// Sends what is waiting, then refreshes the trips. Returns how many writes were answered.
+pub async fn drain() -> usize {
+    if DRAINING.with(|d| d.replace(true)) {
+        return 0;
+    }
+    let answered = drain_once().await;
+    DRAINING.with(|d| d.set(false));
+    answered
+}
+
+async fn drain_once() -> usize {
+    let (Some(state), Some(account_id)) = (current(), signed_in_account()) else {
+        return 0;
+    };
+    state.syncing.set(true);
+    let mut answered = 0;
+    loop {
+        let contents = match outbox::contents(&account_id).await {
+            Ok(c) => c,
+            Err(e) => {
+                leptos::logging::warn!("could not read the outbox: {e}");
+                break;
+            }
+        };
+        let Some(meta) = contents.meta.clone() else {
+            break;
+        };
+        if contents.pending.is_empty() {
+            break;
+        }
+        let batch: Vec<_> = contents.pending.iter().take(MAX_OPS_PER_SYNC).collect();
+        let request = SyncRequestBody {
+            client_id: meta.client_id.clone(),
+            ops: batch
+                .iter()
+                .map(|w| SyncOpBody {
+                    seq: w.seq,
+                    kind: w.kind,
+                    payload: w.payload.clone(),
+                })
+                .collect(),
+        };
+        let Ok(response) = api::sync(&request).await else {
+            // Offline, or the session ended: everything stays queued.
+            break;
+        };
+        let now = now_ms();
+        let mut applied = Vec::new();
+        let mut rejected = Vec::new();
+        for result in &response.results {
+            let Some(write) = batch.iter().find(|w| w.seq == result.seq) else {
+                continue;
+            };
+            match result.outcome {
+                Outcome::Applied => applied.push(result.seq),
+                Outcome::Rejected => rejected.push(RejectedWrite {
+                    account_id: account_id.clone(),
+                    seq: write.seq,
+                    kind: write.kind,
+                    payload: write.payload.clone(),
+                    code: result.code.unwrap_or(ErrorCode::Unknown),
+                    message: result.message.clone().unwrap_or_default(),
+                    at_ms: now,
+                }),
+                Outcome::Deferred => {}
+            }
+        }
+        let progressed = applied.len() + rejected.len();
+        answered += progressed;
+        if let Err(e) = outbox::settle(&account_id, &applied, rejected, now).await {
+            leptos::logging::warn!("could not record the edge's answers: {e}");
+            break;
+        }
+        if progressed == 0 {
+            break;
+        }
+    }
+    refresh_trips(&account_id).await;
+    reload(&account_id).await;
+    state.syncing.set(false);
+    answered
+}
+
+/// Fetches the account's trips (and passes) and keeps them for offline use.
+pub async fn refresh_trips(account_id: &str) {
+    if let Ok(response) = api::trips().await {
+        let snapshot = TripsSnapshot {
+            fetched_at_ms: now_ms(),
+            vehicles: response.vehicles,
+            trips: response.trips,
+        };
+        snapshots::save_trips(account_id, &snapshot).await;
+        if let Some(state) = current() {
+            state.trips.set(Some(snapshot));
+            state.live.set(true);
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

@@ -1,0 +1,174 @@
+//! Signed trip passes: issuing them, the trust list and the deny-list.
+//!
+//! The signing key is the Worker secret `PASS_SIGNING_KEY` (64 hex characters, an Ed25519
+//! seed; `.dev.vars` locally, made by setup). Every key that signs is recorded in `pass_keys`
+//! with the expiry of the last pass it signed: after the secret is rotated, the old key stays
+//! on the trust list until no pass it signed can still be valid.
+
+use crate::auth::password_hash::{from_hex, to_hex};
+use crate::auth::secrets;
+use crate::http::ApiError;
+use serde::Deserialize;
+use shared::pass::{PassClaims, PassId, PassKind, PassSigner};
+use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationsResponse};
+use shared::{Plate, Trip};
+use worker::{D1Database, D1PreparedStatement, Env};
+
+/// The secret holding the current signing key's seed.
+pub const SIGNING_KEY_SECRET: &str = "PASS_SIGNING_KEY";
+
+/// The current signer, from the Worker secret. A missing or malformed secret is a deployment
+/// fault: the edge answers `internal` and says why in its log, and accepts nothing it could
+/// not sign.
+pub fn signer(env: &Env) -> Result<PassSigner, ApiError> {
+    let hex = env
+        .secret(SIGNING_KEY_SECRET)
+        .or_else(|_| env.var(SIGNING_KEY_SECRET))
+        .map(|v| v.to_string())
+        .map_err(|_| {
+            worker::console_error!("{SIGNING_KEY_SECRET} is not set: no pass can be signed");
+            ApiError::internal()
+        })?;
+    let seed: [u8; 32] = from_hex(hex.trim())
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| {
+            worker::console_error!("{SIGNING_KEY_SECRET} is not 64 hex characters");
+            ApiError::internal()
+        })?;
+    Ok(PassSigner::from_seed(&seed))
+}
+
+/// A pass signed for `trip`, and the statements that store it and record its key; the caller
+/// runs them in the same batch as the trip's own change.
+pub struct Issued {
+    pub pass: PassDto,
+    pub statements: Vec<D1PreparedStatement>,
+}
+
+pub fn issue(
+    db: &D1Database,
+    signer: &PassSigner,
+    trip: &Trip,
+    plate: &Plate,
+    trailer: Option<&Plate>,
+    now_ms: i64,
+) -> Result<Issued, ApiError> {
+    let id = PassId::from_bytes(&secrets::random_bytes::<6>()?)?;
+    let (valid_from, valid_until) = trip.window.pass_validity_secs();
+    let claims = PassClaims {
+        id: id.clone(),
+        kind: PassKind::Trip,
+        issued_at: now_ms / 1000,
+        valid_from,
+        valid_until,
+        gate: trip.gate.clone(),
+        plate: Some(plate.clone()),
+        trailer: trailer.cloned(),
+        booking: None,
+        holder_digest: None,
+    };
+    let code = signer.sign(&claims);
+    let kid = signer.kid().to_hex();
+    let statements = vec![
+        db.prepare(
+            "INSERT INTO passes (id, trip_id, kid, code, valid_from, valid_until, issued_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(&[
+            id.to_hex().into(),
+            trip.id.as_str().into(),
+            kid.clone().into(),
+            code.clone().into(),
+            (valid_from as f64).into(),
+            (valid_until as f64).into(),
+            (now_ms as f64).into(),
+        ])?,
+        db.prepare(
+            "INSERT INTO pass_keys (kid, public_key, first_used_at_ms, last_pass_valid_until)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (kid) DO UPDATE SET last_pass_valid_until =
+               max(last_pass_valid_until, excluded.last_pass_valid_until)",
+        )
+        .bind(&[
+            kid.into(),
+            to_hex(&signer.public_key()).into(),
+            (now_ms as f64).into(),
+            (valid_until as f64).into(),
+        ])?,
+    ];
+    Ok(Issued {
+        pass: PassDto {
+            id: id.to_hex(),
+            code,
+            valid_from,
+            valid_until,
+            revoked: false,
+        },
+        statements,
+    })
+}
+
+/// Revokes every unrevoked pass of a trip (run in the batch that cancels it).
+pub fn revoke_for_trip(
+    db: &D1Database,
+    trip_id: &str,
+    now_ms: i64,
+) -> Result<D1PreparedStatement, ApiError> {
+    Ok(db
+        .prepare(
+            "UPDATE passes SET revoked_at_ms = ?2 WHERE trip_id = ?1 AND revoked_at_ms IS NULL",
+        )
+        .bind(&[trip_id.into(), (now_ms as f64).into()])?)
+}
+
+/// `GET /api/keys`: the current key, and every earlier key with a pass that is still valid.
+pub async fn trust_list(
+    db: &D1Database,
+    signer: &PassSigner,
+    now_ms: i64,
+) -> Result<KeysResponse, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        kid: String,
+        public_key: String,
+    }
+    let current = KeyDto {
+        kid: signer.kid().to_hex(),
+        public_key: to_hex(&signer.public_key()),
+    };
+    let earlier = db
+        .prepare(
+            "SELECT kid, public_key FROM pass_keys
+             WHERE last_pass_valid_until > ?1 AND kid != ?2 ORDER BY first_used_at_ms",
+        )
+        .bind(&[((now_ms / 1000) as f64).into(), current.kid.clone().into()])?
+        .all()
+        .await?
+        .results::<Row>()?;
+    let mut keys = vec![current];
+    keys.extend(earlier.into_iter().map(|r| KeyDto {
+        kid: r.kid,
+        public_key: r.public_key,
+    }));
+    Ok(KeysResponse { keys })
+}
+
+/// `GET /api/revocations`: revoked passes that have not expired (expired ones fail anyway).
+pub async fn deny_list(db: &D1Database, now_ms: i64) -> Result<RevocationsResponse, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows = db
+        .prepare(
+            "SELECT id FROM passes WHERE revoked_at_ms IS NOT NULL AND valid_until > ?1 ORDER BY id",
+        )
+        .bind(&[((now_ms / 1000) as f64).into()])?
+        .all()
+        .await?
+        .results::<Row>()?;
+    Ok(RevocationsResponse {
+        pass_ids: rows.into_iter().map(|r| r.id).collect(),
+        as_of_ms: now_ms,
+    })
+}
