@@ -3,8 +3,12 @@
 // Worker; figures from a shared machine are indicative, never asserted by tests.
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { openPhone, BASE_URL } from "../e2e/lib/browser.mjs";
+import { get } from "../e2e/lib/accounts.mjs";
+import { clientId, driverWithPass, listTrips, signUpOwner, sync, trip, vehicle } from "../e2e/lib/trips.mjs";
+import { benchVerify } from "./verify-bench.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -103,14 +107,112 @@ async function warmLoads() {
   }
 }
 
+/// Signing and verifying a pass natively: `scripts/bench.sh` runs the release example and
+/// hands its JSON line over in BORDERPASS_PASS_BENCH; run by hand, this runs it itself.
+function passNative() {
+  let line = process.env.BORDERPASS_PASS_BENCH;
+  if (!line) {
+    const out = execFileSync(
+      "cargo",
+      ["run", "--release", "--quiet", "-p", "borderpass-shared", "--example", "pass_bench"],
+      { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+    );
+    line = out.trim().split("\n").at(-1);
+  }
+  const figures = JSON.parse(line);
+  const keys = ["pass_sign_us", "pass_verify_us", "pass_qr_version", "pass_chars"];
+  for (const k of keys) {
+    if (!Number.isFinite(figures[k])) throw new Error(`pass_bench printed no ${k}: ${line}`);
+  }
+  return Object.fromEntries(keys.map((k) => [k, figures[k]]));
+}
+
+/// The officer's check of a real pass issued by the bench Worker, against its trust list.
+async function passVerify() {
+  const { pass } = await driverWithPass();
+  if (typeof pass?.code !== "string" || !pass.code.startsWith("BP1:")) {
+    throw new Error(`the bench trip has no pass: ${JSON.stringify(pass)}`);
+  }
+  const keys = await get("/api/keys");
+  if (keys.status !== 200) throw new Error(`GET /api/keys failed: ${keys.status} ${keys.text}`);
+  return benchVerify({ baseUrl: BASE_URL, pass: pass.code, trustList: keys.json });
+}
+
+const DRAIN_TRIPS = 1000;
+/// The app's MAX_OPS_PER_SYNC (shared::sync).
+const OPS_PER_SYNC = 100;
+
+/// How many trips `account` has in the bench Worker's local D1, or undefined when the state
+/// directory is unknown (bench.mjs run by hand).
+function tripsInD1(accountId) {
+  const state = process.env.BORDERPASS_BENCH_STATE;
+  if (!state) return undefined;
+  if (!/^[A-Za-z0-9_-]+$/.test(accountId)) throw new Error(`unexpected account id ${accountId}`);
+  const out = execFileSync(
+    path.join(ROOT, "node_modules/.bin/wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", state, "--json",
+      "--command", `SELECT COUNT(*) AS n FROM trips WHERE account_id = '${accountId}'`],
+    { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  return JSON.parse(out)[0].results[0].n;
+}
+
+/// A phone's outbox of one vehicle and 1,000 trips, drained as the app drains it: batches of
+/// MAX_OPS_PER_SYNC writes, one request after the other, `seq`s continuing across batches.
+async function outboxDrain() {
+  const session = await signUpOwner();
+  const client = clientId();
+  const v = vehicle();
+  const writes = [{ kind: "vehicle.register", payload: v }];
+  for (let i = 0; i < DRAIN_TRIPS; i++) writes.push({ kind: "trip.create", payload: trip(v.id) });
+  const ops = writes.map((w, i) => ({ seq: i + 1, ...w }));
+  const start = performance.now();
+  for (let i = 0; i < ops.length; i += OPS_PER_SYNC) {
+    const batch = ops.slice(i, i + OPS_PER_SYNC);
+    const r = await sync(session.token, client, batch);
+    if (r.status !== 200) throw new Error(`sync of writes ${batch[0].seq}.. failed: ${r.status} ${r.text}`);
+    const results = r.json.results ?? [];
+    for (const op of batch) {
+      const result = results.find((x) => x.seq === op.seq);
+      if (result?.outcome !== "applied") {
+        throw new Error(`write ${op.seq} (${op.kind}) was not applied: ${JSON.stringify(result)}`);
+      }
+    }
+  }
+  const ms = performance.now() - start;
+
+  const ids = new Set(writes.slice(1).map((w) => w.payload.id));
+  const listed = await listTrips(session.token);
+  if (listed.trips.some((t) => !ids.has(t.id))) throw new Error("GET /api/trips lists a trip not sent");
+  if (listed.trips.length < DRAIN_TRIPS) {
+    // GET /api/trips lists the newest trips only (LIMIT 200 in edge/src/trips.rs): count the
+    // rest in the Worker's D1.
+    const inD1 = tripsInD1(session.account.id);
+    if (inD1 === undefined) {
+      console.warn(`GET /api/trips lists ${listed.trips.length} trips; D1 not checked`);
+    } else if (inD1 !== DRAIN_TRIPS) {
+      throw new Error(`${inD1} trips stored, expected ${DRAIN_TRIPS}`);
+    }
+  } else if (listed.trips.length !== DRAIN_TRIPS) {
+    throw new Error(`GET /api/trips lists ${listed.trips.length} trips, expected ${DRAIN_TRIPS}`);
+  }
+  return {
+    outbox_drain_1000_ms: Math.round(ms),
+    outbox_drain_writes_per_s: Math.round((ops.length / ms) * 1000),
+  };
+}
+
 const results = {
   ...(await appTransfer()),
   ...(await workerSize()),
+  ...passNative(),
 };
 const cold = await coldLoads();
 const warm = await warmLoads();
 results.cold_load_ms_slow4g_cpu4x = Math.round(median(cold));
 results.warm_load_ms_cpu4x = Math.round(median(warm));
+Object.assign(results, await passVerify());
+Object.assign(results, await outboxDrain());
 
 await writeFile(path.join(ROOT, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -126,9 +228,27 @@ Measured ${new Date().toISOString()} on this machine (shared, noisy: read as ind
 | Worker wasm, gzip | ${kb(results.worker_wasm_gzip_bytes)} |
 | cold load to gate list, 1.6 Mbps / 150 ms RTT, 4x CPU (median of ${RUNS}) | ${results.cold_load_ms_slow4g_cpu4x} ms (runs: ${cold.map(Math.round).join(", ")}) |
 | warm load to gate list, 4x CPU (median of ${RUNS}) | ${results.warm_load_ms_cpu4x} ms (runs: ${warm.map(Math.round).join(", ")}) |
+| signing one trip pass, native release build (\`pass_bench\` example) | ${results.pass_sign_us} µs |
+| verifying one trip pass, native release build | ${results.pass_verify_us} µs |
+| verifying one trip pass in the officers' verifier wasm (dist/verifier), in Node | ${results.pass_verify_wasm_us} µs |
+| a typical trip pass: QR version / characters | ${results.pass_qr_version} / ${results.pass_chars} |
+| officer's scan: decoded camera frame to verdict on screen, 4x CPU (median) | ${results.scan_to_verdict_ms_cpu4x} ms |
+| outbox drain: 1 vehicle + ${DRAIN_TRIPS} trips, ${OPS_PER_SYNC} writes per \`POST /api/sync\`, sequential | ${results.outbox_drain_1000_ms} ms (${results.outbox_drain_writes_per_s} writes/s) |
 
 Local \`wrangler dev\` serves assets uncompressed, so the cold load here transfers the raw bytes;
 Cloudflare's network would send the brotli figure.
+
+The native pass figures (and the QR version and length) are for the \`pass_bench\` example's
+Ed25519-signed trip pass with trailer and yard booking, from \`cargo run --release -p
+borderpass-shared --example pass_bench\` (opt-level 3); the wasm figure verifies a pass the
+bench Worker issued to a fresh driver, in the size-optimised verifier module officers download. The
+scan figure counts from the moment the camera frame that decoded was taken (drawing it, decoding
+its QR, verifying, showing the verdict); camera start-up and earlier frames that did not decode
+are not included.
+
+The outbox drain replays ${DRAIN_TRIPS + 1} queued writes of one fresh driver against the local
+Worker (local D1 on this machine's disk, not Cloudflare's), timed from the first request to the
+last answer; every write must come back \`applied\`. Writes/s counts all ${DRAIN_TRIPS + 1} writes.
 `;
 await writeFile(path.join(ROOT, "bench/results.md"), md);
 console.log(JSON.stringify(results, null, 2));

@@ -66,6 +66,18 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// Background Sync (where the browser has it): the network is back, so ask every open page of
+// the app to send its outbox. The pages hold the session and the queue; the worker only wakes
+// them. With no page open, the app sends the queue the next time it starts.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window" })
+      .then((clients) => clients.forEach((client) => client.postMessage("DRAIN_OUTBOX")))
+  );
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;

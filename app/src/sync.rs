@@ -12,7 +12,7 @@ use crate::state::{use_connectivity, Session};
 use leptos::prelude::*;
 use shared::sync::{Outcome, MAX_OPS_PER_SYNC};
 use shared::wire::v1::OpKind;
-use shared::ErrorCode;
+use shared::{ErrorCode, Role};
 use std::cell::Cell;
 
 /// How often to try again while writes are waiting.
@@ -49,7 +49,11 @@ impl SyncState {
         let connectivity = use_connectivity();
         // On start (once the session is loaded), on sign-in, and whenever the network returns.
         Effect::new(move |_| {
-            let account = session.account().map(|a| a.id);
+            // Only drivers and traders write trips; other roles have no outbox to send.
+            let account = session
+                .account()
+                .filter(|a| matches!(a.role, Role::Driver | Role::Trader))
+                .map(|a| a.id);
             let online = connectivity.is_online();
             if let Some(account_id) = account {
                 leptos::task::spawn_local(async move {
@@ -94,6 +98,7 @@ pub async fn submit(kind: OpKind, payload: serde_json::Value) -> Result<u64, sha
         .await
         .map_err(|e| shared::Error::new(ErrorCode::Internal, e))?;
     reload(&account_id).await;
+    crate::offline::service_worker::request_background_sync();
     leptos::task::spawn_local(async {
         drain().await;
     });

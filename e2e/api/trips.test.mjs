@@ -209,3 +209,20 @@ test("the trust list holds the key that signs passes", async () => {
   const rows = await d1(`SELECT kid FROM passes WHERE id = '${pass.id}'`);
   assert.equal(rows[0].kid, keys.json.keys[0].kid, "passes are signed by the listed current key");
 });
+
+test("after a key rotation, the old key stays trusted exactly until its last pass expires", async () => {
+  // Two keys that signed passes before a rotation (as the edge records them when it signs):
+  // one with a pass still valid tomorrow, one whose last pass expired an hour ago.
+  const now = Math.floor(Date.now() / 1000);
+  const stillValid = { kid: "00000000000000a1", public_key: "a1".repeat(32) };
+  const expired = { kid: "00000000000000e1", public_key: "e1".repeat(32) };
+  await d1(
+    `INSERT OR REPLACE INTO pass_keys (kid, public_key, first_used_at_ms, last_pass_valid_until) VALUES
+     ('${stillValid.kid}', '${stillValid.public_key}', 0, ${now + 86400}),
+     ('${expired.kid}', '${expired.public_key}', 0, ${now - 3600})`,
+  );
+  const keys = (await get("/api/keys")).json.keys;
+  assert.ok(keys.some((k) => k.kid === stillValid.kid && k.public_key === stillValid.public_key), "still trusted");
+  assert.ok(!keys.some((k) => k.kid === expired.kid), "no longer trusted");
+  await d1(`DELETE FROM pass_keys WHERE kid IN ('${stillValid.kid}', '${expired.kid}')`);
+});

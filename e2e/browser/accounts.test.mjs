@@ -1,30 +1,13 @@
 // Accounts in the browser: signing up, in and out, role screens, the admin, ended sessions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import AxeBuilder from "@axe-core/playwright";
+import { withPhone, axe } from "../lib/phone.mjs";
 import { openPhone, BASE_URL } from "../lib/browser.mjs";
 import { HomePage } from "../pages/home-page.mjs";
+import { TripsPage } from "../pages/trips-page.mjs";
+import { freshPlate } from "../lib/trips.mjs";
 import { SignUpPage, SignInPage, AccountPage, AdminPage, menuPaths } from "../pages/auth-pages.mjs";
 import { demo, freshPhone, freshAddress, post, signIn } from "../lib/accounts.mjs";
-
-/// A phone with its own client address (sign-ups are limited per address).
-async function withPhone(fn, options = {}) {
-  const phone = await openPhone(options);
-  await phone.context.setExtraHTTPHeaders({ "cf-connecting-ip": freshAddress() });
-  try {
-    await fn(phone);
-    assert.deepEqual(phone.errors.map(String), [], "no errors in the page");
-  } finally {
-    await phone.close();
-  }
-}
-
-async function axe(page) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
-}
 
 test("a driver signs up, signs out and signs in again, and sees no staff screens", () =>
   withPhone(async ({ page, expectNetworkFailures }) => {
@@ -40,7 +23,7 @@ test("a driver signs up, signs out and signs in again, and sees no staff screens
     assert.match(await signUp.error().textContent(), /Mật khẩu quá yếu/);
     await signUp.signUp({ phone, password, name: "Vũ Văn Hải" });
     await new HomePage(page).waitForGates();
-    assert.deepEqual(await menuPaths(page), ["/", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/trips", "/account"]);
 
     const account = await new AccountPage(page).open();
     assert.match(await account.card.textContent(), /Vũ Văn Hải/);
@@ -61,7 +44,7 @@ test("a driver signs up, signs out and signs in again, and sees no staff screens
     assert.equal(await page.getByTestId("form-error").getAttribute("data-code"), "invalid_credentials");
     await signInPage.signIn(phone, password);
     await new HomePage(page).waitForGates();
-    assert.deepEqual(await menuPaths(page), ["/", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/trips", "/account"]);
   }));
 
 test("an admin creates an officer bound to Huu Nghi, who signs in to the officer home", () =>
@@ -85,29 +68,40 @@ test("an admin creates an officer bound to Huu Nghi, who signs in to the officer
       await (await new SignInPage(officerPage).open()).signIn(phone, password);
       await officerPage.getByTestId("officer-home").waitFor();
       await officerPage.locator('.gate-card[data-gate="huu-nghi"]').waitFor();
-      assert.deepEqual(await menuPaths(officerPage), ["/", "/officer", "/account"]);
+      assert.deepEqual(await menuPaths(officerPage), ["/", "/officer", "/officer/verify", "/account"]);
     });
   }));
 
 test("a session ended elsewhere asks to sign in again and keeps what is saved", () =>
-  withPhone(async ({ page, expectNetworkFailures }) => {
+  withPhone(async ({ page, context, expectNetworkFailures }) => {
     expectNetworkFailures();
     const phone = freshPhone();
     const password = "phien dang nhap ket thuc";
     await (await new SignUpPage(page).open()).signUp({ role: "trader", phone, password });
     const home = new HomePage(page);
     await home.waitForGates();
-    // Signed out everywhere from another phone.
+    // A vehicle registered offline waits in the outbox...
+    const trips = await new TripsPage(page).open();
+    await context.setOffline(true);
+    const plate = freshPlate();
+    await trips.addVehicle({ plate });
+    await trips.waitForPending(1);
+    // ... while the account is signed out everywhere from another phone.
     const other = await signIn(phone, password);
     assert.equal((await post("/api/auth/signout-all", undefined, { token: other.token })).status, 200);
-    await page.goto(BASE_URL + "/account");
-    await page.getByTestId("account-card").waitFor();
-    // The next call with the old session is refused: the app says so and asks to sign in.
-    await page.locator(".account .actions button").nth(1).click();
+    // Back online, the app's next call with the old session is refused: it asks to sign in.
+    await context.setOffline(false);
     await page.getByTestId("session-ended").waitFor();
     await page.goto(BASE_URL + "/");
     await home.waitForGates();
     assert.deepEqual(await home.gateNames().then((n) => n.length), 5, "saved data is still there");
+    // Signed in again, the waiting write is sent: nothing was lost.
+    await (await new SignInPage(page).open()).signIn(phone, password);
+    await home.waitForGates();
+    await trips.open();
+    await trips.waitForPending(0);
+    assert.equal(await trips.vehicles.count(), 1);
+    assert.equal((await trips.vehicles.first().textContent()).includes(plate), true);
   }));
 
 test("offline, a signed-in driver is still signed in and sees their saved account", () =>
@@ -122,5 +116,5 @@ test("offline, a signed-in driver is still signed in and sees their saved accoun
     await page.goto(BASE_URL + "/account");
     await page.getByTestId("account-card").waitFor();
     assert.match(await page.getByTestId("account-card").textContent(), /Đinh Công Lực/);
-    assert.deepEqual(await menuPaths(page), ["/", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/trips", "/account"]);
   }));

@@ -1,5 +1,12 @@
 // Page object: the officer's pass check (/officer/verify).
 import { BASE_URL } from "../lib/browser.mjs";
+import { demo } from "../lib/accounts.mjs";
+import { SignInPage } from "./auth-pages.mjs";
+import { withPhone } from "../lib/phone.mjs";
+import { fakeCameraArgs, writeFakeCamera } from "../lib/fake-camera.mjs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 export class VerifyPage {
   constructor(page) {
@@ -78,4 +85,47 @@ export async function verifierCached() {
     if (await cache.match("/verifier/verifier_bg.wasm")) return true;
   }
   return false;
+}
+
+/// The demo officer (bound to Huu Nghi) opens the verify screen online, so the trust list and
+/// the verifier are saved on the phone; then the network goes and the screen is reloaded.
+export async function openVerifyOffline({ page, context, expectNetworkFailures }) {
+  expectNetworkFailures();
+  const officer = demo("officer");
+  await (await new SignInPage(page).open()).signIn(officer.phone, officer.password);
+  await page.getByTestId("officer-home").waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const verify = await new VerifyPage(page).open();
+  await verify.waitForTrustList();
+  await verify.waitForVerifierCached();
+  await context.setOffline(true);
+  await verify.open();
+  await verify.waitForTrustList();
+  if ((await verify.gate.getAttribute("data-gate")) !== "huu-nghi") throw new Error("the officer is not at Huu Nghi");
+  return verify;
+}
+
+/// An officer's phone whose camera films `image` (`{ png }` a screenshot, or `{ svg }`): signs
+/// in, saves the trust list, goes offline, taps Scan. Returns the verdict, and whether the
+/// camera was turned off once the code was read.
+export async function scanOffline(image) {
+  const dir = await mkdtemp(path.join(tmpdir(), "borderpass-camera-"));
+  try {
+    const file = await writeFakeCamera({ ...image, file: path.join(dir, "camera.y4m") });
+    let scanned;
+    await withPhone(
+      async (phone) => {
+        await phone.context.grantPermissions(["camera"], { origin: BASE_URL });
+        const verify = await openVerifyOffline(phone);
+        const result = await verify.scan();
+        const cameraOff = (await verify.scanButton.getAttribute("aria-pressed")) === "false";
+        scanned = { ...result, cameraOff };
+      },
+      { args: fakeCameraArgs(file) },
+    );
+    return scanned;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,92 @@
+// Page objects: a driver's trips (/trips) and a trip's pass (/trips/:id/pass).
+import { BASE_URL } from "../lib/browser.mjs";
+
+export class TripsPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId("trips-page");
+    this.pending = page.getByTestId("pending-count");
+    this.trips = page.getByTestId("trip");
+    this.vehicles = page.getByTestId("vehicle");
+    this.rejected = page.getByTestId("rejected-write");
+  }
+
+  async open() {
+    await this.page.goto(BASE_URL + "/trips");
+    await this.root.waitFor();
+    return this;
+  }
+
+  async pendingCount() {
+    return Number(await this.pending.getAttribute("data-count"));
+  }
+
+  async waitForPending(n, timeout = 30000) {
+    await this.page.waitForFunction(
+      (n) => document.querySelector('[data-testid="pending-count"]')?.dataset.count === String(n),
+      n,
+      { timeout },
+    );
+  }
+
+  async addVehicle({ plate, trailer = "", type = "truck" }) {
+    const form = this.page.getByTestId("add-vehicle");
+    if ((await form.getAttribute("open")) === null) await form.locator("summary").click();
+    await this.page.locator("#vehicle-plate").fill(plate);
+    await this.page.locator("#vehicle-trailer").fill(trailer);
+    await this.page.locator("#vehicle-type").selectOption(type);
+    await this.page.getByTestId("save-vehicle").click();
+  }
+
+  async addTrip({ plate, gate = "huu-nghi", cargo, weight, date, from, until, perishable = false, direction = "export" }) {
+    const form = this.page.getByTestId("new-trip");
+    if ((await form.getAttribute("open")) === null) await form.locator("summary").click();
+    await this.page.locator("#trip-vehicle").selectOption({ label: plate });
+    await this.page.locator("#trip-driver").fill("Hoàng Văn Nam");
+    await this.page.locator("#trip-gate").selectOption(gate);
+    await this.page.locator(`#direction-${direction}`).check();
+    await this.page.locator("#trip-cargo").fill(cargo);
+    if (perishable) await this.page.locator("#trip-perishable").check();
+    await this.page.locator("#trip-weight").fill(String(weight));
+    await this.page.locator("#trip-date").fill(date);
+    await this.page.locator("#trip-from").fill(from);
+    await this.page.locator("#trip-until").fill(until);
+    await this.page.getByTestId("save-trip").click();
+  }
+
+  formError() {
+    return this.page.getByTestId("form-error");
+  }
+
+  trip(n = 0) {
+    return this.trips.nth(n);
+  }
+
+  async tripStatus(n = 0) {
+    return this.trip(n).getAttribute("data-status");
+  }
+
+  async waitForTripStatus(status, n = 0, timeout = 30000) {
+    await this.page.waitForFunction(
+      ([status, n]) => document.querySelectorAll('[data-testid="trip"]')[n]?.dataset.status === status,
+      [status, n],
+      { timeout },
+    );
+  }
+}
+
+export class PassPage {
+  constructor(page) {
+    this.page = page;
+    this.pass = page.getByTestId("pass");
+    this.qr = page.getByTestId("pass-qr");
+    this.plate = page.getByTestId("pass-plate");
+    this.offlineCopy = page.getByTestId("offline-copy");
+    this.revoked = page.getByTestId("pass-revoked");
+  }
+
+  async code() {
+    await this.pass.waitFor();
+    return this.pass.getAttribute("data-pass-code");
+  }
+}
