@@ -125,3 +125,26 @@ test("a write the edge refuses is shown with its reason; cancelling a trip revok
     await new PassPage(page).revoked.waitFor();
   });
 });
+
+test("the trips and pass screens fit a 320 px phone and pass the accessibility check", async () => {
+  const { session, trip } = await driverWithPass();
+  await withPhone(
+    async ({ page }) => {
+      await (await new SignInPage(page).open()).signIn(session.account.phone, "lang son 2026 xe tai");
+      await new HomePage(page).waitForGates();
+      const trips = await new TripsPage(page).open();
+      await trips.waitForTripStatus("accepted");
+      await page.getByTestId("new-trip").locator("summary").click();
+      await page.getByTestId("add-vehicle").locator("summary").click();
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.equal(await overflow(), 0, "no sideways scrolling on the trips screen");
+      assert.deepEqual(await axe(page), [], "the open forms are accessible");
+      await page.goto(`${BASE_URL}/trips/${trip.id}/pass`);
+      await new PassPage(page).qr.locator("svg").waitFor();
+      assert.equal(await overflow(), 0, "no sideways scrolling on the pass screen");
+      const qr = await new PassPage(page).qr.boundingBox();
+      assert.ok(qr.width >= 250, `the QR code is large enough to scan (${qr.width} px)`);
+    },
+    { viewport: { width: 320, height: 640 } },
+  );
+});

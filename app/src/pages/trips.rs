@@ -397,9 +397,10 @@ fn CancelButton(trip_id: String) -> impl IntoView {
 
 #[component]
 fn DeclarationForm(trip_id: String) -> impl IntoView {
+    let i18n = use_i18n();
     let number = RwSignal::new(String::new());
     let status = RwSignal::new(FormStatus::Idle);
-    let field_id: &'static str = Box::leak(format!("declaration-{trip_id}").into_boxed_str());
+    let field_id = format!("declaration-{trip_id}");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let declaration = number.get_untracked().trim().to_owned();
@@ -418,10 +419,14 @@ fn DeclarationForm(trip_id: String) -> impl IntoView {
             }
         });
     };
-    let i18n = use_i18n();
     view! {
         <form class="inline-form" on:submit=submit novalidate>
-            <TextField id=field_id label=Key::TripsAddDeclaration value=number inputmode="numeric"/>
+            <div class="field">
+                <label for=field_id.clone()>{move || i18n.t(Key::TripsDeclaration)}</label>
+                <input id=field_id name="declaration" type="text" inputmode="numeric" autocomplete="off"
+                    prop:value=move || number.get()
+                    on:input=move |ev| number.set(event_target_value(&ev))/>
+            </div>
             <FormMessage status=status/>
             <button type="submit" class="button secondary">{move || i18n.t(Key::TripsAddDeclaration)}</button>
         </form>
