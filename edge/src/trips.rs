@@ -332,7 +332,12 @@ pub async fn list(db: &D1Database, account: &AccountId) -> Result<TripsResponse,
         trips: trips
             .into_iter()
             .map(TripRow::into_dto)
-            .collect::<Result<_, _>>()?,
+            .collect::<Result<_, _>>()
+            .map_err(|e| {
+                // A stored row the domain refuses is the edge's fault, not the caller's.
+                worker::console_error!("unreadable trip row: {e}");
+                ApiError::internal()
+            })?,
     })
 }
 
@@ -408,7 +413,7 @@ struct TripRow {
 }
 
 impl TripRow {
-    fn into_dto(self) -> Result<TripRecordDto, ApiError> {
+    fn into_dto(self) -> Result<TripRecordDto, shared::Error> {
         let pass = match (self.pass_id, self.pass_code) {
             (Some(id), Some(code)) => Some(PassDto {
                 id,

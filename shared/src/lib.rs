@@ -9,10 +9,13 @@
 //!   with `TryFrom`, running the same validation on both sides.
 //! - [`pass`] is the signed, offline-verifiable pass: COSE_Sign1 (Ed25519) claims in Base45
 //!   behind `BP1:`, verified against a trust list and a deny-list, shown as a QR code.
+//! - [`booking`] is yard slot booking: slot and lane arithmetic, the booking rules and the
+//!   [`booking::Ledger`] that a yard's Durable Object runs (and the app, for instant answers).
 //! - [`Error`] is the one error type of this layer; each variant has a stable [`ErrorCode`]
 //!   that the edge sends and the app translates.
 
 mod account;
+pub mod booking;
 mod cargo;
 mod declaration;
 mod direction;

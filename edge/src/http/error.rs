@@ -90,7 +90,17 @@ impl From<Error> for ApiError {
             | ErrorCode::Unauthenticated
             | ErrorCode::SessionExpired => 401,
             ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
-            ErrorCode::PhoneTaken | ErrorCode::VehicleExists | ErrorCode::InvalidTripState => 409,
+            ErrorCode::PhoneTaken
+            | ErrorCode::VehicleExists
+            | ErrorCode::InvalidTripState
+            | ErrorCode::SlotFull
+            | ErrorCode::VehicleAlreadyBooked
+            | ErrorCode::BookingNotActive
+            | ErrorCode::CapacityBelowBooked
+            | ErrorCode::IdempotencyKeyReused => 409,
+            ErrorCode::BookingCapReached | ErrorCode::BookingPaused | ErrorCode::PlateMismatch => {
+                403
+            }
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Network | ErrorCode::Unknown => 500,
             _ => 400,
