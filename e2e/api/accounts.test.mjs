@@ -110,6 +110,23 @@ test("changing the password needs the old one and signs out the other sessions",
   await signIn(phone, "mat khau moi 2026");
 });
 
+test("guessing the current password with a stolen session is limited like sign-ins", async () => {
+  const phone = freshPhone();
+  const password = "doan mat khau hien tai";
+  await post("/api/auth/signup", { phone, password, role: "trader" });
+  const session = await signIn(phone, password);
+  const outcomes = [];
+  for (let i = 0; i < 6; i++) {
+    const r = await post("/api/auth/password", { current_password: "guess number " + i, new_password: "mat khau moi cua ke gian" }, { token: session.token });
+    outcomes.push(r.json.code);
+  }
+  assert.deepEqual(outcomes, [...Array(5).fill("invalid_credentials"), "rate_limited"]);
+  // Even the right password waits for the window now; nothing was changed.
+  const right = await post("/api/auth/password", { current_password: password, new_password: "mat khau moi cua ke gian" }, { token: session.token });
+  assert.equal(right.json.code, "rate_limited");
+  assert.equal((await post("/api/auth/signin", { phone, password })).json.code, "rate_limited", "one budget per phone");
+});
+
 test("failed sign-ins per phone are limited, then allowed again after the window", async () => {
   const phone = freshPhone();
   const password = "gioi han dang nhap";

@@ -70,6 +70,11 @@ impl AccountRow {
     }
 }
 
+/// The rate-limit counter of password attempts for one phone number.
+fn sign_in_phone_key(phone: &PhoneNumber) -> String {
+    format!("signin:phone:{}", phone.e164())
+}
+
 async fn find_by_phone(
     db: &D1Database,
     phone: &PhoneNumber,
@@ -242,7 +247,7 @@ pub async fn sign_in(
         now_ms,
     )
     .await?;
-    let phone_key = format!("signin:phone:{}", phone.e164());
+    let phone_key = sign_in_phone_key(&phone);
     if let Err(limited) = rate_limits::check(db, &phone_key, limits.sign_in_per_phone, now_ms).await
     {
         audit::record(
@@ -372,6 +377,7 @@ pub async fn change_password(
     db: &D1Database,
     me: &Principal,
     req: ChangePasswordRequest,
+    limits: Limits,
     now_ms: i64,
 ) -> Result<Done, ApiError> {
     let account = find_by_id(db, &me.account_id)
@@ -379,11 +385,15 @@ pub async fn change_password(
         .ok_or_else(ApiError::internal)?;
     let phone = PhoneNumber::parse(&account.phone)?;
     check_new_password(&req.new_password, &phone)?;
+    // Guesses of the current password count against the same budget as sign-ins.
+    let phone_key = sign_in_phone_key(&phone);
+    rate_limits::check(db, &phone_key, limits.sign_in_per_phone, now_ms).await?;
     if req.current_password.chars().count() > shared::MAX_PASSWORD_CHARS
         || !secrets::verify_password(&req.current_password, Some(&account.password_hash)).await?
     {
         return Err(invalid_credentials());
     }
+    rate_limits::refund(db, &phone_key).await?;
     let new_hash = secrets::hash_password(&req.new_password).await?;
     let id = me.account_id.as_str();
     db.batch(vec![

@@ -75,7 +75,7 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         }
         RouteId::ChangePassword => {
             let body = read_json_body(&mut req).await?;
-            json(&accounts::change_password(&db, signed_in(&auth)?, body, now).await?)
+            json(&accounts::change_password(&db, signed_in(&auth)?, body, limits, now).await?)
         }
         RouteId::Me => json(&accounts::me(&db, signed_in(&auth)?).await?),
         RouteId::AdminListAccounts => json(&accounts::list(&db).await?),
