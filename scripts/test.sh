@@ -32,11 +32,16 @@ trap cleanup EXIT
 bash scripts/db.sh --persist-to "$state"
 # Rate-limit windows of 10 s instead of minutes, so tests see limits end without waiting long.
 export RATE_LIMIT_WINDOW_MS=10000
+# TEST_CLOCK lets a request set the booking clock (`x-test-now-ms`), so no-shows need no wait.
+worker_args=(--var "RATE_LIMIT_WINDOW_MS:$RATE_LIMIT_WINDOW_MS" --var "TEST_CLOCK:1")
 log "starting wrangler dev on 127.0.0.1:$port"
-bash scripts/worker.sh start "$port" "$state" --var "RATE_LIMIT_WINDOW_MS:$RATE_LIMIT_WINDOW_MS"
+bash scripts/worker.sh start "$port" "$state" "${worker_args[@]}"
 
 export BORDERPASS_URL="http://127.0.0.1:$port"
 export BORDERPASS_STATE="$state"
+# What a test needs to restart the Worker the same way (e2e/lib/worker.mjs).
+export BORDERPASS_PORT="$port"
+export BORDERPASS_WORKER_ARGS="${worker_args[*]}"
 log "runtime and browser tests"
 node --test --test-concurrency=1 --test-reporter=spec e2e/api/*.test.mjs e2e/browser/*.test.mjs
 log "all tests passed"

@@ -6,6 +6,7 @@ use crate::state::{Connectivity, Session};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shared::booking::{Booking, DayAvailability};
 use shared::wire::v1::{
     AccountDto, AccountsResponse, AuditLogResponse, ChangePasswordRequest, CreateAccountRequest,
     Done, ErrorBody, GatesResponse, HealthResponse, SessionResponse, SignInRequest, SignUpRequest,
@@ -64,6 +65,50 @@ pub async fn admin_set_disabled(id: &AccountId, disabled: bool) -> Result<Accoun
 
 pub async fn admin_audit_log() -> Result<AuditLogResponse, Error> {
     send(Request::get("/api/admin/audit")).await
+}
+
+/// A yard's slot grid for a local day (`YYYY-MM-DD`).
+pub async fn availability(yard: &YardId, date: &str) -> Result<DayAvailability, Error> {
+    send(Request::get(&format!(
+        "/api/yards/{yard}/availability?date={date}"
+    )))
+    .await
+}
+
+/// Books a slot for a trip. `key` stays the same for retries of one attempt.
+pub async fn book(yard: &YardId, key: &str, req: &BookBody) -> Result<Booking, Error> {
+    let request = authorized(Request::post(&format!("/api/yards/{yard}/bookings")))
+        .header("idempotency-key", key)
+        .json(req)
+        .map_err(|e| Error::new(ErrorCode::Unknown, e.to_string()))?;
+    finish(request.send().await).await
+}
+
+/// Cancels one of my bookings.
+pub async fn cancel_booking(yard: &YardId, booking_id: &str, key: &str) -> Result<Booking, Error> {
+    let request = authorized(Request::post(&format!(
+        "/api/yards/{yard}/bookings/{booking_id}/cancel"
+    )))
+    .header("idempotency-key", key);
+    finish(request.send().await).await
+}
+
+/// My bookings at every yard.
+pub async fn my_bookings() -> Result<BookingsResponse, Error> {
+    send(Request::get("/api/bookings")).await
+}
+
+/// The body of a booking request.
+#[derive(Debug, Clone, Serialize)]
+pub struct BookBody {
+    pub trip_id: String,
+    pub slot_start_ms: i64,
+    pub lane: Option<shared::booking::Lane>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct BookingsResponse {
+    pub bookings: Vec<Booking>,
 }
 
 /// Sends queued writes (see `crate::sync`).

@@ -108,6 +108,7 @@ pub fn audit_event_key(event: &str) -> Key {
         (AuditEvent::AccountCreated, Key::AuditAccountCreated),
         (AuditEvent::AccountDisabled, Key::AuditAccountDisabled),
         (AuditEvent::AccountEnabled, Key::AuditAccountEnabled),
+        (AuditEvent::YardConfigChanged, Key::AuditYardConfigChanged),
     ];
     known
         .into_iter()

@@ -27,8 +27,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    AccountPage, AdminPage, HomePage, NotFoundPage, OfficerHomePage, OperatorHomePage, PassPage,
-    SignInPage, SignUpPage, TripsPage, VerifyPage,
+    AccountPage, AdminPage, BookPage, HomePage, NotFoundPage, OfficerHomePage, OperatorHomePage,
+    PassPage, SignInPage, SignUpPage, TripsPage, VerifyPage,
 };
 use state::{Connectivity, Session, UpdateReady};
 
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/officer/verify") view=VerifyPage/>
                     <Route path=path!("/trips") view=TripsPage/>
                     <Route path=path!("/trips/:id/pass") view=PassPage/>
+                    <Route path=path!("/trips/:id/book") view=BookPage/>
                     <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
             </main>

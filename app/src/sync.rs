@@ -218,10 +218,19 @@ async fn drain_once() -> usize {
 /// Fetches the account's trips (and passes) and keeps them for offline use.
 pub async fn refresh_trips(account_id: &str) {
     if let Ok(response) = api::trips().await {
+        let bookings = match api::my_bookings().await {
+            Ok(b) => b.bookings,
+            // Keep the bookings last seen rather than show none.
+            Err(_) => current()
+                .and_then(|s| s.trips.get_untracked())
+                .map(|s| s.bookings)
+                .unwrap_or_default(),
+        };
         let snapshot = TripsSnapshot {
             fetched_at_ms: now_ms(),
             vehicles: response.vehicles,
             trips: response.trips,
+            bookings,
         };
         snapshots::save_trips(account_id, &snapshot).await;
         if let Some(state) = current() {

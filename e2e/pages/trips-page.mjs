@@ -90,3 +90,37 @@ export class PassPage {
     return this.pass.getAttribute("data-pass-code");
   }
 }
+
+export class BookPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId("book-page");
+    this.slots = page.getByTestId("slot");
+  }
+
+  /// The first slot with its book button enabled: its start and places left.
+  async firstOpenSlot() {
+    await this.slots.first().waitFor();
+    const n = await this.slots.count();
+    for (let i = 0; i < n; i++) {
+      const slot = this.slots.nth(i);
+      if (await slot.getByTestId("book-slot").isEnabled()) return this.slotInfo(slot);
+    }
+    throw new Error("no open slot");
+  }
+
+  async slotInfo(slot) {
+    return {
+      start: await slot.getAttribute("data-start"),
+      left: Number(await slot.getAttribute("data-general")) + Number(await slot.getAttribute("data-perishable")),
+    };
+  }
+
+  slot(start) {
+    return this.page.locator(`[data-testid="slot"][data-start="${start}"]`);
+  }
+
+  async book(start) {
+    await this.slot(start).getByTestId("book-slot").click();
+  }
+}

@@ -79,6 +79,46 @@ async fn exists(db: &D1Database, query: &str, id: &str) -> Result<bool, ApiError
     Ok(found.is_some())
 }
 
+/// A yard and its gate, from D1, validated: `None` if there is no such yard.
+pub async fn yard_with_gate(
+    db: &D1Database,
+    yard_id: &YardId,
+) -> Result<Option<(Yard, GateId)>, ApiError> {
+    let row = db
+        .prepare("SELECT * FROM yards WHERE id = ?1")
+        .bind(&[yard_id.as_str().into()])?
+        .first::<YardRow>(None)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let checked = GateId::parse(&row.gate_id).and_then(|gate| {
+        let yard = yard_of(row)?;
+        yard.validate()?;
+        Ok((yard, gate))
+    });
+    checked.map(Some).map_err(|e| {
+        worker::console_error!("yard row {yard_id} is invalid: {e}");
+        ApiError::internal()
+    })
+}
+
+fn yard_of(row: YardRow) -> Result<Yard, Error> {
+    Ok(Yard {
+        id: YardId::parse(&row.id)?,
+        name: LocalizedText {
+            vi: row.name_vi,
+            en: row.name_en,
+            zh: row.name_zh,
+        },
+        daily_capacity: row.daily_capacity,
+        slot_minutes: row.slot_minutes,
+        perishable_percent: row.perishable_percent,
+        opens_minute: row.opens_minute,
+        closes_minute: row.closes_minute,
+    })
+}
+
 /// Builds validated gates from rows, keeping the rows' order. Every yard must belong to a gate.
 pub fn assemble(gate_rows: Vec<GateRow>, yard_rows: Vec<YardRow>) -> Result<Vec<Gate>, Error> {
     let mut gates = gate_rows
@@ -111,19 +151,7 @@ pub fn assemble(gate_rows: Vec<GateRow>, yard_rows: Vec<YardRow>) -> Result<Vec<
                     format!("yard {} belongs to unknown gate {}", row.id, row.gate_id),
                 )
             })?;
-        gate.yards.push(Yard {
-            id: YardId::parse(&row.id)?,
-            name: LocalizedText {
-                vi: row.name_vi,
-                en: row.name_en,
-                zh: row.name_zh,
-            },
-            daily_capacity: row.daily_capacity,
-            slot_minutes: row.slot_minutes,
-            perishable_percent: row.perishable_percent,
-            opens_minute: row.opens_minute,
-            closes_minute: row.closes_minute,
-        });
+        gate.yards.push(yard_of(row)?);
     }
     gates.iter().try_for_each(Gate::validate)?;
     Ok(gates)

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod bookings;
 pub mod gates;
 pub mod http;
 pub mod jobs;
@@ -19,6 +20,7 @@ pub mod rate_limits;
 pub mod sql;
 pub mod sync;
 pub mod trips;
+pub mod yard_booking;
 pub mod yard_call;
 pub mod yard_do;
 

@@ -9,7 +9,7 @@ use crate::auth::password_hash::{from_hex, to_hex};
 use crate::auth::secrets;
 use crate::http::ApiError;
 use serde::Deserialize;
-use shared::pass::{PassClaims, PassId, PassKind, PassSigner};
+use shared::pass::{Booking, PassClaims, PassId, PassKind, PassSigner};
 use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationsResponse};
 use shared::{Plate, Trip};
 use worker::{D1Database, D1PreparedStatement, Env};
@@ -51,6 +51,7 @@ pub fn issue(
     trip: &Trip,
     plate: &Plate,
     trailer: Option<&Plate>,
+    booking: Option<Booking>,
     now_ms: i64,
 ) -> Result<Issued, ApiError> {
     let id = PassId::from_bytes(&secrets::random_bytes::<6>()?)?;
@@ -64,7 +65,7 @@ pub fn issue(
         gate: trip.gate.clone(),
         plate: Some(plate.clone()),
         trailer: trailer.cloned(),
-        booking: None,
+        booking,
         holder_digest: None,
     };
     let code = signer.sign(&claims);

@@ -38,7 +38,7 @@ pub async fn sync(
     principal: &Principal,
     req: SyncRequest,
     now_ms: i64,
-) -> Result<SyncResponse, ApiError> {
+) -> Result<Synced, ApiError> {
     let client = ClientId::parse(&req.client_id)?;
     if req.ops.len() > MAX_OPS_PER_SYNC {
         return Err(ApiError::from(Error::new(
@@ -60,7 +60,16 @@ pub async fn sync(
         now_ms,
     };
     let mut results = Vec::with_capacity(req.ops.len());
+    let mut cancelled_trips = Vec::new();
     for op in req.ops {
+        let cancelled_trip = (op.kind == OpKind::CancelTrip.as_str())
+            .then(|| {
+                op.payload
+                    .get("trip_id")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_owned)
+            })
+            .flatten();
         let result = match check_seq(last_seq, op.seq) {
             SeqCheck::Replay => replayed(db, &client, op.seq).await?,
             SeqCheck::Gap { .. } => deferred(op.seq),
@@ -82,9 +91,22 @@ pub async fn sync(
                 }
             }
         };
+        if result.outcome == Outcome::Applied {
+            cancelled_trips.extend(cancelled_trip);
+        }
         results.push(result);
     }
-    Ok(SyncResponse { last_seq, results })
+    Ok(Synced {
+        response: SyncResponse { last_seq, results },
+        cancelled_trips,
+    })
+}
+
+/// The answer, and the trips cancelled by it (replays included), whose yard bookings the
+/// caller releases.
+pub struct Synced {
+    pub response: SyncResponse,
+    pub cancelled_trips: Vec<String>,
 }
 
 /// Registers the client on its first sync; refuses a client id that belongs to someone else.
@@ -138,11 +160,21 @@ async fn commit(
     checked: Result<Vec<D1PreparedStatement>, Error>,
     now_ms: i64,
 ) -> Result<Option<SyncResultDto>, ApiError> {
-    let (mut statements, result) = match checked {
+    let (write, result) = match checked {
         Ok(statements) => (statements, outcome(seq, Outcome::Applied, None)),
         Err(refused) => (Vec::new(), outcome(seq, Outcome::Rejected, Some(&refused))),
     };
-    statements.push(
+    // The mark moves first: a request racing with the same write fails right here (the trigger
+    // refuses a mark that is not the next one) before its write can trip over the winner's.
+    let mut statements = vec![
+        db.prepare(
+            "UPDATE sync_clients SET last_seq = ?2, last_sync_at_ms = ?3 WHERE client_id = ?1",
+        )
+        .bind(&[
+            client.as_str().into(),
+            (seq as f64).into(),
+            (now_ms as f64).into(),
+        ])?,
         db.prepare(
             "INSERT INTO sync_ops (client_id, seq, kind, outcome, code, message, at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -156,29 +188,18 @@ async fn commit(
             crate::sql::nullable(result.message.as_deref()),
             (now_ms as f64).into(),
         ])?,
-    );
-    statements.push(
-        db.prepare(
-            "UPDATE sync_clients SET last_seq = ?2, last_sync_at_ms = ?3 WHERE client_id = ?1",
-        )
-        .bind(&[
-            client.as_str().into(),
-            (seq as f64).into(),
-            (now_ms as f64).into(),
-        ])?,
-    );
+    ];
+    statements.extend(write);
     match db.batch(statements).await {
         Ok(_) => Ok(Some(result)),
         Err(e) => {
-            let text = e.to_string();
-            if text.contains("sync_out_of_order")
-                || text.contains("UNIQUE constraint failed: sync_ops")
-            {
-                Ok(None)
-            } else {
-                worker::console_error!("sync batch failed: {text}");
-                Err(ApiError::internal())
+            // Nothing was committed. If the mark has reached this seq anyway, another request
+            // dealt with it: answer as a replay. Otherwise it is our failure: the phone retries.
+            if current_mark(db, client).await? >= seq {
+                return Ok(None);
             }
+            worker::console_error!("sync batch failed: {e}");
+            Err(ApiError::internal())
         }
     }
 }

@@ -155,6 +155,7 @@ impl Writer<'_> {
             &trip,
             &plate,
             trailer.as_ref(),
+            None,
             self.now_ms,
         )?;
         let dto = TripDto::from(&trip);
@@ -446,4 +447,48 @@ impl TripRow {
             updated_at_ms: self.updated_at_ms as i64,
         })
     }
+}
+
+/// Issues a new pass for a stored trip carrying `booking` (or none): after a slot is booked,
+/// moved or cancelled. Earlier passes stay valid (a phone offline still shows one); the yard
+/// checks the booking itself at check-in. The trip's list shows the newest pass.
+pub async fn reissue_pass(
+    db: &D1Database,
+    signer: &PassSigner,
+    trip_id: &str,
+    booking: Option<shared::pass::Booking>,
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    let row = db
+        .prepare(
+            "SELECT t.*, NULL AS pass_id, NULL AS pass_code, NULL AS pass_valid_from,
+               NULL AS pass_valid_until, NULL AS pass_revoked_at_ms
+             FROM trips t WHERE t.id = ?1",
+        )
+        .bind(&[trip_id.into()])?
+        .first::<TripRow>(None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trip"))?;
+    let vehicle = db
+        .prepare("SELECT * FROM vehicles WHERE id = ?1")
+        .bind(&[row.vehicle_id.as_str().into()])?
+        .first::<VehicleRow>(None)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let record = row.into_dto().map_err(|_| ApiError::internal())?;
+    if !record.status.is_open() {
+        return Ok(());
+    }
+    let trip = record
+        .trip
+        .validate_stored()
+        .map_err(|_| ApiError::internal())?;
+    let plate = Plate::parse(&vehicle.plate)?;
+    let trailer = match &trip.trailer {
+        Some(t) => Some(t.clone()),
+        None => vehicle.trailer.as_deref().map(Plate::parse).transpose()?,
+    };
+    let issued = passes::issue(db, signer, &trip, &plate, trailer.as_ref(), booking, now_ms)?;
+    db.batch(issued.statements).await?;
+    Ok(())
 }

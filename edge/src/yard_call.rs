@@ -15,24 +15,28 @@ pub const YARD_ID_HEADER: &str = "x-yard-id";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YardCall {
     Status,
+    /// A booking call: a JSON [`crate::yard_booking::BookingEnvelope`] body.
+    Booking,
 }
 
 impl YardCall {
     pub fn method(self) -> Method {
         match self {
             YardCall::Status => Method::Get,
+            YardCall::Booking => Method::Post,
         }
     }
 
     pub fn path(self) -> &'static str {
         match self {
             YardCall::Status => "/status",
+            YardCall::Booking => "/booking",
         }
     }
 
     /// Decodes a call inside the object from the request the Worker built.
     pub fn from_request(req: &Request) -> Option<(YardCall, YardId)> {
-        let call = [YardCall::Status]
+        let call = [YardCall::Status, YardCall::Booking]
             .into_iter()
             .find(|c| c.method() == req.method() && c.path() == req.path())?;
         let yard = req.headers().get(YARD_ID_HEADER).ok()??;
@@ -41,11 +45,34 @@ impl YardCall {
 
     /// Sends the call to the yard's object (one object per yard, named by its id).
     pub async fn send(self, env: &Env, yard: &YardId) -> Result<Response, ApiError> {
+        self.send_with_body(env, yard, None).await
+    }
+
+    /// Sends the call with a JSON body.
+    pub async fn send_json<T: serde::Serialize>(
+        self,
+        env: &Env,
+        yard: &YardId,
+        body: &T,
+    ) -> Result<Response, ApiError> {
+        let body = serde_json::to_string(body).map_err(|_| ApiError::internal())?;
+        self.send_with_body(env, yard, Some(body)).await
+    }
+
+    async fn send_with_body(
+        self,
+        env: &Env,
+        yard: &YardId,
+        body: Option<String>,
+    ) -> Result<Response, ApiError> {
         let stub = env
             .durable_object(YARDS_BINDING)?
             .get_by_name(yard.as_str())?;
         let mut init = RequestInit::new();
         init.with_method(self.method());
+        if let Some(body) = body {
+            init.with_body(Some(body.into()));
+        }
         let req = Request::new_with_init(&format!("https://yard{}", self.path()), &init)?;
         req.headers().set(YARD_ID_HEADER, yard.as_str())?;
         Ok(stub.fetch_with_request(req).await?)

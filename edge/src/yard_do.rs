@@ -1,28 +1,44 @@
 //! The yard's Durable Object: the single writer of one yard's slots, bookings and queue.
 //!
-//! A thin wrapper: it decodes a [`YardCall`], runs it against its SQLite storage and answers.
-//! Here it keeps its schema version and answers status calls, counting them in storage.
+//! A thin wrapper around `shared::booking::Ledger`: it decodes a [`YardCall`], runs it against
+//! the ledger (kept in memory, restored from its SQLite storage on first use), writes the
+//! ledger's changes to storage before answering (no `await` between the change and the write,
+//! so concurrent requests never see half of one), then copies changed bookings to D1 and sets
+//! its alarm for the next no-show deadline.
 
-use crate::http::ApiError;
+use crate::http::{ApiError, DB_BINDING};
+use crate::yard_booking::{self, BookingCall, BookingEnvelope};
 use crate::yard_call::YardCall;
 use serde::Deserialize;
+use shared::booking::{Booking, BookingId, Change, IdempotencyRecord, Ledger, YardConfig};
 use shared::wire::v1::YardStatusResponse;
-use shared::YardId;
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
+use shared::{GateId, YardId};
+use std::cell::RefCell;
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue,
+    State,
+};
 
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 
 #[durable_object]
 pub struct YardDo {
     state: State,
+    env: Env,
+    /// The ledger, once restored; dropped if writing its changes ever fails.
+    ledger: RefCell<Option<Ledger>>,
 }
 
 impl DurableObject for YardDo {
-    fn new(state: State, _env: Env) -> Self {
-        YardDo { state }
+    fn new(state: State, env: Env) -> Self {
+        YardDo {
+            state,
+            env,
+            ledger: RefCell::new(None),
+        }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
         let Some((call, yard)) = YardCall::from_request(&req) else {
             return Ok(ApiError::not_found("unknown yard call").into_response());
         };
@@ -30,6 +46,173 @@ impl DurableObject for YardDo {
         migrate(&sql)?;
         match call {
             YardCall::Status => Response::from_json(&status(&sql, &yard)?),
+            YardCall::Booking => {
+                let envelope: BookingEnvelope = req.json().await?;
+                let answer = self.booking(&sql, &yard, envelope);
+                self.after_changes(&sql).await;
+                Ok(answer.unwrap_or_else(|e| e.into_response()))
+            }
+        }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let sql = self.state.storage().sql();
+        migrate(&sql)?;
+        let now = worker::Date::now().as_millis() as i64;
+        if let Some(yard) = stored_text(&sql, "yard_id")?.and_then(|y| YardId::parse(&y).ok()) {
+            if let Err(e) = self.with_ledger(&sql, &yard, None, |ledger| {
+                ledger.release_no_shows(now);
+                ledger.prune(now);
+                Ok(())
+            }) {
+                worker::console_error!("no-show release failed: {e:?}");
+            }
+        }
+        self.after_changes(&sql).await;
+        Response::ok("")
+    }
+}
+
+impl YardDo {
+    fn booking(
+        &self,
+        sql: &SqlStorage,
+        yard: &YardId,
+        envelope: BookingEnvelope,
+    ) -> std::result::Result<Response, ApiError> {
+        let now = envelope.now_ms;
+        let gate = GateId::parse(&envelope.gate)?;
+        let defaults = Some((gate, envelope.defaults));
+        let json = |v: &dyn erased_json::ToJson| Ok(v.to_json());
+        let value = self.with_ledger(sql, yard, defaults, |ledger| {
+            // No-shows are released lazily too, so answers are right even before the alarm.
+            ledger.release_no_shows(now);
+            match envelope.call {
+                BookingCall::Availability { date } => {
+                    let date = yard_booking::parse_date(&date)?;
+                    json(&ledger.availability(date, now))
+                }
+                BookingCall::Book {
+                    account,
+                    role,
+                    trip,
+                    slot_start_ms,
+                    lane,
+                    key,
+                } => {
+                    let request = yard_booking::book_request(
+                        yard,
+                        &account,
+                        role,
+                        trip,
+                        slot_start_ms,
+                        lane,
+                        &key,
+                    )?;
+                    let booking = ledger.book(&request, new_booking_id()?, now)?;
+                    json(&booking)
+                }
+                BookingCall::Cancel {
+                    account,
+                    booking_id,
+                    key,
+                } => {
+                    let request = yard_booking::cancel_request(&account, &booking_id, &key)?;
+                    json(&ledger.cancel(&request, now)?)
+                }
+                BookingCall::Reschedule {
+                    account,
+                    booking_id,
+                    slot_start_ms,
+                    lane,
+                    key,
+                } => {
+                    let request = yard_booking::reschedule_request(
+                        &account,
+                        &booking_id,
+                        slot_start_ms,
+                        lane,
+                        &key,
+                    )?;
+                    json(&ledger.reschedule(&request, now)?)
+                }
+                BookingCall::CancelByYard { booking_id } => {
+                    json(&ledger.cancel_by_yard(&BookingId::parse(&booking_id)?, now)?)
+                }
+                BookingCall::Bookings { date } => {
+                    let date = yard_booking::parse_date(&date)?;
+                    let bookings: Vec<&Booking> = ledger.bookings_on(date);
+                    json(&serde_json::json!({ "bookings": bookings }))
+                }
+                BookingCall::GetConfig => json(ledger.config()),
+                BookingCall::PutConfig { config } => {
+                    ledger.set_config(config, now)?;
+                    json(ledger.config())
+                }
+            }
+        })?;
+        Ok(Response::from_json(&value)?)
+    }
+
+    /// Runs `f` on the ledger (restoring it first if needed), then writes its changes. If the
+    /// write fails, the in-memory ledger is dropped so the next call restores what was stored.
+    fn with_ledger<T>(
+        &self,
+        sql: &SqlStorage,
+        yard: &YardId,
+        defaults: Option<(GateId, YardConfig)>,
+        f: impl FnOnce(&mut Ledger) -> std::result::Result<T, ApiError>,
+    ) -> std::result::Result<T, ApiError> {
+        let mut slot = self.ledger.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(restore(sql, yard, defaults)?);
+        }
+        let ledger = slot.as_mut().ok_or_else(ApiError::internal)?;
+        let result = f(ledger);
+        let changes = ledger.take_changes();
+        if let Err(e) = persist(sql, &changes) {
+            worker::console_error!("yard {yard}: storing changes failed: {e:?}");
+            *slot = None;
+            return Err(ApiError::internal());
+        }
+        result
+    }
+
+    /// After a call: copy changed bookings to D1 and set the alarm for the next deadline.
+    async fn after_changes(&self, sql: &SqlStorage) {
+        if let Err(e) = copy_to_d1(&self.env, sql).await {
+            worker::console_error!("copying bookings to D1 failed (kept for the next call): {e:?}");
+        }
+        let deadline = self
+            .ledger
+            .borrow()
+            .as_ref()
+            .and_then(Ledger::next_deadline_ms);
+        if let Some(at) = deadline {
+            if let Err(e) = self.state.storage().set_alarm(at.max(1)).await {
+                worker::console_error!("setting the no-show alarm failed: {e:?}");
+            }
+        }
+    }
+}
+
+/// A random booking id: `bk-` and 10 hex characters.
+fn new_booking_id() -> std::result::Result<BookingId, ApiError> {
+    let bytes = crate::auth::secrets::random_bytes::<5>()?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(BookingId::parse(&format!("bk-{hex}"))?)
+}
+
+/// Any answer as JSON, so one closure can return the different answers of the calls.
+mod erased_json {
+    pub trait ToJson {
+        fn to_json(&self) -> serde_json::Value;
+    }
+
+    impl<T: serde::Serialize> ToJson for T {
+        fn to_json(&self) -> serde_json::Value {
+            // Our answer types always serialise (no maps with non-string keys).
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
         }
     }
 }
@@ -40,10 +223,202 @@ fn migrate(sql: &SqlStorage) -> Result<()> {
         None,
     )?;
     sql.exec(
+        "CREATE TABLE IF NOT EXISTS bookings (id TEXT PRIMARY KEY, slot_start_ms INTEGER NOT NULL,
+           status TEXT NOT NULL, json TEXT NOT NULL)",
+        None,
+    )?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS idempotency (account TEXT NOT NULL, key TEXT NOT NULL,
+           at_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (account, key))",
+        None,
+    )?;
+    // Bookings changed here and not yet copied to D1.
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS d1_pending (id TEXT PRIMARY KEY)",
+        None,
+    )?;
+    sql.exec(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         vec![i64::from(SCHEMA_VERSION).into()],
     )?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct JsonRow {
+    json: String,
+}
+
+#[derive(Deserialize)]
+struct TextValue {
+    value: String,
+}
+
+fn stored_text(sql: &SqlStorage, key: &str) -> Result<Option<String>> {
+    let rows: Vec<TextValue> = sql
+        .exec(
+            "SELECT value FROM meta WHERE key = ?1",
+            vec![SqlStorageValue::from(key.to_owned())],
+        )?
+        .to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.value))
+}
+
+fn store_text(sql: &SqlStorage, key: &str, value: &str) -> Result<()> {
+    sql.exec(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        vec![key.to_owned().into(), value.to_owned().into()],
+    )?;
+    Ok(())
+}
+
+/// The ledger from storage; on first use, from the directory's defaults (which are stored).
+fn restore(
+    sql: &SqlStorage,
+    yard: &YardId,
+    defaults: Option<(GateId, YardConfig)>,
+) -> std::result::Result<Ledger, ApiError> {
+    let internal = |e: &dyn std::fmt::Debug| {
+        worker::console_error!("yard {yard}: restoring the ledger failed: {e:?}");
+        ApiError::internal()
+    };
+    let stored_gate = stored_text(sql, "gate_id").map_err(|e| internal(&e))?;
+    let stored_config = stored_text(sql, "config").map_err(|e| internal(&e))?;
+    let (gate, config) = match (stored_gate, stored_config, defaults) {
+        (Some(gate), Some(config), _) => (
+            GateId::parse(&gate).map_err(|e| internal(&e))?,
+            serde_json::from_str::<YardConfig>(&config).map_err(|e| internal(&e))?,
+        ),
+        (_, _, Some((gate, config))) => {
+            store_text(sql, "yard_id", yard.as_str()).map_err(|e| internal(&e))?;
+            store_text(sql, "gate_id", gate.as_str()).map_err(|e| internal(&e))?;
+            let json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
+            store_text(sql, "config", &json).map_err(|e| internal(&e))?;
+            (gate, config)
+        }
+        _ => return Err(ApiError::internal()),
+    };
+    let bookings = sql
+        .exec("SELECT json FROM bookings", None)
+        .and_then(|c| c.to_array::<JsonRow>())
+        .map_err(|e| internal(&e))?
+        .into_iter()
+        .map(|r| serde_json::from_str::<Booking>(&r.json))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| internal(&e))?;
+    let keys = sql
+        .exec("SELECT json FROM idempotency", None)
+        .and_then(|c| c.to_array::<JsonRow>())
+        .map_err(|e| internal(&e))?
+        .into_iter()
+        .map(|r| serde_json::from_str::<IdempotencyRecord>(&r.json))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| internal(&e))?;
+    Ok(Ledger::restore(yard.clone(), gate, config, bookings, keys)?)
+}
+
+/// Writes the ledger's changes, in order, before the call answers.
+fn persist(sql: &SqlStorage, changes: &[Change]) -> Result<()> {
+    for change in changes {
+        match change {
+            Change::Booking(b) => {
+                let json = serde_json::to_string(b)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                sql.exec(
+                    "INSERT INTO bookings (id, slot_start_ms, status, json) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(id) DO UPDATE SET slot_start_ms = excluded.slot_start_ms,
+                       status = excluded.status, json = excluded.json",
+                    vec![
+                        b.id.to_string().into(),
+                        b.slot.start_ms.into(),
+                        b.status.as_str().to_owned().into(),
+                        json.into(),
+                    ],
+                )?;
+                sql.exec(
+                    "INSERT INTO d1_pending (id) VALUES (?1) ON CONFLICT(id) DO NOTHING",
+                    vec![b.id.to_string().into()],
+                )?;
+            }
+            Change::Idempotency(r) => {
+                let json = serde_json::to_string(r)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                sql.exec(
+                    "INSERT INTO idempotency (account, key, at_ms, json) VALUES (?1, ?2, ?3, ?4)",
+                    vec![
+                        r.account.to_string().into(),
+                        r.key.as_str().to_owned().into(),
+                        r.at_ms.into(),
+                        json.into(),
+                    ],
+                )?;
+            }
+            Change::Config(config) => {
+                let json = serde_json::to_string(config)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                store_text(sql, "config", &json)?;
+            }
+            Change::Pruned {
+                bookings_before_ms,
+                keys_before_ms,
+            } => {
+                sql.exec(
+                    "DELETE FROM bookings WHERE slot_start_ms < ?1 AND status != 'active'",
+                    vec![(*bookings_before_ms).into()],
+                )?;
+                sql.exec(
+                    "DELETE FROM idempotency WHERE at_ms < ?1",
+                    vec![(*keys_before_ms).into()],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Upserts the bookings changed since the last copy into D1, then forgets them.
+async fn copy_to_d1(env: &Env, sql: &SqlStorage) -> Result<()> {
+    let rows: Vec<JsonRow> = sql
+        .exec(
+            "SELECT b.json FROM d1_pending p JOIN bookings b ON b.id = p.id",
+            None,
+        )?
+        .to_array()?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let db = env.d1(DB_BINDING)?;
+    let mut statements = Vec::new();
+    let mut ids = Vec::new();
+    for row in rows {
+        let b: Booking =
+            serde_json::from_str(&row.json).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        statements.push(
+            db.prepare(
+                "INSERT INTO bookings (id, yard_id, account_id, trip_id, slot_start_ms, status, json,
+                   updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(id) DO UPDATE SET slot_start_ms = excluded.slot_start_ms,
+                   status = excluded.status, json = excluded.json, updated_at_ms = excluded.updated_at_ms",
+            )
+            .bind(&[
+                b.id.as_str().into(),
+                b.slot.yard.as_str().into(),
+                b.account_id.as_str().into(),
+                b.trip_id.as_str().into(),
+                (b.slot.start_ms as f64).into(),
+                b.status.as_str().into(),
+                row.json.clone().into(),
+                (b.updated_at_ms as f64).into(),
+            ])?,
+        );
+        ids.push(b.id.to_string());
+    }
+    db.batch(statements).await?;
+    for id in ids {
+        sql.exec("DELETE FROM d1_pending WHERE id = ?1", vec![id.into()])?;
+    }
     Ok(())
 }
 

@@ -194,6 +194,8 @@ pub enum AuditEvent {
     AccountCreated,
     AccountDisabled,
     AccountEnabled,
+    /// A yard's booking settings (capacity, hours, fee, closures) changed by its operator.
+    YardConfigChanged,
 }
 
 impl AuditEvent {
@@ -208,6 +210,7 @@ impl AuditEvent {
             AuditEvent::AccountCreated => "account_created",
             AuditEvent::AccountDisabled => "account_disabled",
             AuditEvent::AccountEnabled => "account_enabled",
+            AuditEvent::YardConfigChanged => "yard_config_changed",
         }
     }
 }

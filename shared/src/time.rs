@@ -33,6 +33,11 @@ impl LocalDateTime {
         }
     }
 
+    /// `YYYY-MM-DD`, as date inputs and the API write dates.
+    pub fn iso_date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
     /// `dd/mm/yyyy`, as dates are written in Vietnam.
     pub fn date_string(&self) -> String {
         format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
@@ -196,7 +201,7 @@ mod tests {
         #[test]
         fn local_date_times_round_trip(ms in 0i64..4_000_000_000_000i64) {
             let t = LocalDateTime::from_unix_ms(ms);
-            let date = format!("{:04}-{:02}-{:02}", t.year, t.month, t.day);
+            let date = t.iso_date();
             let back = parse_local_date_time(&date, &t.time_string()).unwrap();
             prop_assert_eq!(back, ms - ms.rem_euclid(60_000));
         }

@@ -387,6 +387,12 @@ pub mod v1 {
     impl TripDto {
         /// Validates the trip as of `now_ms` (the window must not be over yet).
         pub fn validate(self, now_ms: i64) -> Result<Trip, Error> {
+            ArrivalWindow::new(self.window_from_ms, self.window_until_ms, now_ms)?;
+            self.validate_stored()
+        }
+
+        /// Validates a trip as it was stored (accepted once): the same rules, no clock.
+        pub fn validate_stored(self) -> Result<Trip, Error> {
             Ok(Trip {
                 id: TripId::parse(&self.id)?,
                 vehicle_id: VehicleId::parse(&self.vehicle_id)?,
@@ -398,7 +404,7 @@ pub mod v1 {
                 hs_code: optional(self.hs_code.as_deref(), HsCode::parse)?,
                 weight: WeightKg::new(self.weight_kg)?,
                 declaration: optional(self.declaration.as_deref(), str::parse)?,
-                window: ArrivalWindow::new(self.window_from_ms, self.window_until_ms, now_ms)?,
+                window: ArrivalWindow::stored(self.window_from_ms, self.window_until_ms)?,
             })
         }
     }

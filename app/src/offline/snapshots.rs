@@ -2,6 +2,7 @@
 
 use super::db;
 use serde::{Deserialize, Serialize};
+use shared::booking::Booking;
 use shared::wire::v1::{GateDto, TripRecordDto, VehicleDto};
 
 const GATES_KEY: &str = "gates";
@@ -35,6 +36,9 @@ pub struct TripsSnapshot {
     pub fetched_at_ms: i64,
     pub vehicles: Vec<VehicleDto>,
     pub trips: Vec<TripRecordDto>,
+    /// My slot bookings at every yard (an older copy may not have them).
+    #[serde(default)]
+    pub bookings: Vec<Booking>,
 }
 
 fn trips_key(account_id: &str) -> String {

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod book;
 mod home;
 mod not_found;
 mod sign_in;
@@ -12,6 +13,7 @@ mod verify;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use book::BookPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sign_in::SignInPage;

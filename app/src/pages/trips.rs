@@ -320,6 +320,21 @@ fn TripCard(
     let has_pass = trip.pass.as_ref().is_some_and(|p| !p.revoked);
     let trip_id = trip.dto.id.clone();
     let pass_href = format!("/trips/{}/pass", trip.dto.id);
+    let book_href = format!("/trips/{}/book", trip.dto.id);
+    let sync_state = use_sync();
+    let booking_trip = trip.dto.id.clone();
+    let booking = Signal::derive(move || {
+        sync_state.trips.with(|s| {
+            s.as_ref().and_then(|s| {
+                s.bookings
+                    .iter()
+                    .find(|b| b.trip_id.as_str() == booking_trip && b.is_active())
+                    .cloned()
+            })
+        })
+    });
+    let can_book =
+        matches!(shown, Shown::Stored(TripStatus::Accepted)) && trip.dto.declaration.is_some();
     let needs_declaration = trip.dto.declaration.is_none() && can_change;
     let direction_key = if trip.dto.direction == Direction::Export {
         Key::TripsExport
@@ -334,7 +349,20 @@ fn TripCard(
             <p class="muted">{trip.dto.cargo.clone()}</p>
             <p class="muted">{window}</p>
             <p><span class=format!("badge {status_class}") data-testid="trip-status">{move || i18n.t(status_key)}</span></p>
+            {move || booking.get().map(|b| {
+                let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
+                let yard = b.slot.yard.to_string();
+                view! {
+                    <p class="booked" data-testid="trip-booking" data-booking-id=b.id.to_string()>
+                        {i18n.t_with(Key::TripsBookedSlot, &[("yard", &yard), ("time", &time)])}
+                    </p>
+                    <CancelBookingButton yard=yard booking_id=b.id.to_string()/>
+                }
+            })}
             <div class="actions">
+                <Show when=move || can_book && booking.with(Option::is_none)>
+                    <a class="button secondary" href=book_href.clone() data-testid="book-trip">{move || i18n.t(Key::TripsBookSlot)}</a>
+                </Show>
                 <Show when=move || has_pass>
                     <a class="button" href=pass_href.clone() data-testid="show-pass">{move || i18n.t(Key::TripsShowPass)}</a>
                 </Show>
@@ -367,6 +395,44 @@ fn status_code(shown: Shown) -> &'static str {
         Shown::Cancelling => "cancelling",
         Shown::Stored(s) => s.as_str(),
     }
+}
+
+/// Cancels a slot booking (online only: the yard's object decides), then refreshes the trips.
+#[component]
+fn CancelBookingButton(yard: String, booking_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let connectivity = use_connectivity();
+    let status = RwSignal::new(FormStatus::Idle);
+    let key = crate::offline::outbox::new_record_id('k').unwrap_or_default();
+    let on_click = move |_| {
+        let (yard, booking_id, key) = (yard.clone(), booking_id.clone(), key.clone());
+        let Ok(yard) = shared::YardId::parse(&yard) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match crate::api::cancel_booking(&yard, &booking_id, &key).await {
+                Ok(_) => {
+                    if let Some(account) = use_session_untracked() {
+                        sync::refresh_trips(&account).await;
+                    }
+                }
+                Err(e) => status.set(FormStatus::Failed(e)),
+            }
+        });
+    };
+    view! {
+        <FormMessage status=status/>
+        <button type="button" class="button danger" data-testid="cancel-booking"
+            disabled=move || !connectivity.is_online() on:click=on_click>
+            {move || i18n.t(Key::TripsCancelBooking)}
+        </button>
+    }
+}
+
+fn use_session_untracked() -> Option<String> {
+    crate::state::Session::current()
+        .and_then(|s| s.account_untracked())
+        .map(|a| a.id)
 }
 
 #[component]
@@ -515,8 +581,7 @@ fn vehicle_type_key(t: VehicleType) -> Key {
 
 /// Today's date in Vietnam as `YYYY-MM-DD`, for the date field's default.
 fn today_iso() -> String {
-    let t = LocalDateTime::from_unix_ms(js_sys::Date::now() as i64);
-    format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+    LocalDateTime::from_unix_ms(js_sys::Date::now() as i64).iso_date()
 }
 
 #[component]
@@ -713,7 +778,12 @@ fn PassView() -> impl IntoView {
                 .iter()
                 .find(|v| v.id == record.trip.vehicle_id)
                 .map(|v| (v.plate.clone(), v.trailer.clone()));
-            Some((record, plate, s.fetched_at_ms))
+            let booking = s
+                .bookings
+                .iter()
+                .find(|b| b.trip_id.as_str() == record.trip.id && b.is_active())
+                .map(|b| (b.slot.yard.to_string(), b.slot.start_ms));
+            Some((record, plate, s.fetched_at_ms, booking))
         })
     };
     view! {
@@ -721,9 +791,16 @@ fn PassView() -> impl IntoView {
             <h1>{move || i18n.t(Key::TripsPassTitle)}</h1>
             {move || match found() {
                 None => view! { <p class="status" data-testid="pass-missing">{i18n.t(Key::TripsPassMissing)}</p> }.into_any(),
-                Some((record, plate, fetched_at_ms)) => {
+                Some((record, plate, fetched_at_ms, booking)) => {
                     let offline_copy = !sync_state.live.get() || !connectivity.is_online();
-                    pass_body(i18n, record.pass, record.status, record.trip.trailer.or(plate.clone().and_then(|p| p.1)), plate.map(|p| p.0), offline_copy, fetched_at_ms)
+                    let slot = booking.map(|(yard, start)| i18n.t_with(Key::TripsPassSlot, &[
+                        ("yard", &yard),
+                        ("time", &LocalDateTime::from_unix_ms(start).date_time_string()),
+                    ]));
+                    view! {
+                        {slot.map(|text| view! { <p class="pass-slot" data-testid="pass-slot">{text}</p> })}
+                        {pass_body(i18n, record.pass, record.status, record.trip.trailer.or(plate.clone().and_then(|p| p.1)), plate.map(|p| p.0), offline_copy, fetched_at_ms)}
+                    }.into_any()
                 }
             }}
             <a class="button secondary" href="/trips">{move || i18n.t(Key::TripsBackToTrips)}</a>
@@ -815,6 +892,7 @@ mod tests {
         let snapshot = TripsSnapshot {
             fetched_at_ms: 0,
             vehicles: vec![],
+            bookings: vec![],
             trips: vec![TripRecordDto {
                 trip: trip("t-stored"),
                 status: TripStatus::Accepted,
@@ -853,6 +931,7 @@ mod tests {
         let snapshot = TripsSnapshot {
             fetched_at_ms: 0,
             vehicles: vec![],
+            bookings: vec![],
             trips: vec![TripRecordDto {
                 trip: trip("t-1"),
                 status: TripStatus::Accepted,

@@ -15,6 +15,7 @@ pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 
 use crate::accounts::{self, ClientAddress, Limits};
 use crate::auth::{self, Authentication, Principal};
+use crate::bookings::{self, YardBooking};
 use crate::{audit, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
@@ -92,12 +93,81 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         RouteId::Sync => {
             let body = read_json_body(&mut req).await?;
             let signer = passes::signer(env)?;
-            json(&sync::sync(&db, &signer, signed_in(&auth)?, body, now).await?)
+            let synced = sync::sync(&db, &signer, signed_in(&auth)?, body, now).await?;
+            // A cancelled trip gives its yard places back (never a no-show for its owner).
+            bookings::release_for_trips(env, &db, &synced.cancelled_trips, now).await;
+            json(&synced.response)
         }
         RouteId::Trips => json(&trips::list(&db, &signed_in(&auth)?.account_id).await?),
         RouteId::PassKeys => json(&passes::trust_list(&db, &passes::signer(env)?, now).await?),
         RouteId::PassRevocations => json(&passes::deny_list(&db, now).await?),
+        RouteId::MyBookings => json(&bookings::mine(&db, signed_in(&auth)?).await?),
+        RouteId::YardAvailability
+        | RouteId::Book
+        | RouteId::CancelBooking
+        | RouteId::RescheduleBooking
+        | RouteId::YardBookings
+        | RouteId::YardConfig
+        | RouteId::SetYardConfig => {
+            let yard = YardBooking {
+                env,
+                db: &db,
+                yard: required_yard(&route)?,
+                now_ms: booking_clock(env, &req, now),
+            };
+            let key = req.headers().get("idempotency-key")?;
+            match route.spec.id {
+                RouteId::YardAvailability => yard.availability(query(&req, "date")).await,
+                RouteId::Book => {
+                    let body = read_json_body(&mut req).await?;
+                    yard.book(signed_in(&auth)?, key, body).await
+                }
+                RouteId::CancelBooking => {
+                    yard.cancel(signed_in(&auth)?, route.booking_id()?, key)
+                        .await
+                }
+                RouteId::RescheduleBooking => {
+                    let body = read_json_body(&mut req).await?;
+                    yard.reschedule(signed_in(&auth)?, route.booking_id()?, key, body)
+                        .await
+                }
+                RouteId::YardBookings => yard.day_bookings(query(&req, "date")).await,
+                RouteId::YardConfig => yard.config().await,
+                _ => {
+                    let body = read_json_body(&mut req).await?;
+                    yard.set_config(signed_in(&auth)?, body).await
+                }
+            }
+        }
     }
+}
+
+/// "Now" for booking calls: the Worker's clock, or, when the `TEST_CLOCK` variable is set (tests
+/// only, never in production), the `x-test-now-ms` header, so tests need not wait for slots.
+fn booking_clock(env: &Env, req: &Request, now_ms: i64) -> i64 {
+    let test_clock = env
+        .var("TEST_CLOCK")
+        .map(|v| v.to_string() == "1")
+        .unwrap_or(false);
+    if !test_clock {
+        return now_ms;
+    }
+    req.headers()
+        .get("x-test-now-ms")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(now_ms)
+}
+
+/// A query parameter of the request URL.
+fn query(req: &Request, name: &str) -> Option<String> {
+    let url = req.url().ok()?;
+    let value = url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned());
+    value
 }
 
 /// The caller of a route whose access rule requires signing in (checked before handlers run).

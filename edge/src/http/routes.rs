@@ -30,6 +30,14 @@ pub enum RouteId {
     Trips,
     PassKeys,
     PassRevocations,
+    YardAvailability,
+    Book,
+    CancelBooking,
+    RescheduleBooking,
+    YardBookings,
+    YardConfig,
+    SetYardConfig,
+    MyBookings,
 }
 
 #[derive(Debug)]
@@ -158,6 +166,56 @@ pub const ROUTES: &[RouteSpec] = &[
         pattern: "/api/revocations",
         access: Access::Roles(PASS_CHECKERS),
     },
+    // Yard slot booking: the slot grid is public; bookings are their owner's (the yard's
+    // object checks the trip's owner and the booking's account); settings are the yard's.
+    RouteSpec {
+        id: RouteId::YardAvailability,
+        method: "GET",
+        pattern: "/api/yards/{yard_id}/availability",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::Book,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/bookings",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    RouteSpec {
+        id: RouteId::CancelBooking,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/bookings/{booking_id}/cancel",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    RouteSpec {
+        id: RouteId::RescheduleBooking,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/bookings/{booking_id}/reschedule",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    RouteSpec {
+        id: RouteId::YardBookings,
+        method: "GET",
+        pattern: "/api/yards/{yard_id}/bookings",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::YardConfig,
+        method: "GET",
+        pattern: "/api/yards/{yard_id}/config",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::SetYardConfig,
+        method: "PUT",
+        pattern: "/api/yards/{yard_id}/config",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::MyBookings,
+        method: "GET",
+        pattern: "/api/bookings",
+        access: Access::Roles(TRIP_OWNERS),
+    },
 ];
 
 /// A matched route with its path parameters (raw; parsed by the typed accessors).
@@ -178,6 +236,13 @@ impl Resolved {
     /// The `{yard_id}` of the path, validated.
     pub fn yard_id(&self) -> Result<Option<YardId>, ApiError> {
         Ok(self.param("yard_id").map(YardId::parse).transpose()?)
+    }
+
+    /// The `{booking_id}` of the path, as sent (the yard's object validates it).
+    pub fn booking_id(&self) -> Result<String, ApiError> {
+        self.param("booking_id")
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::not_found("no booking in the path"))
     }
 
     /// The `{account_id}` of the path, validated.

@@ -1,0 +1,306 @@
+//! Yard slot booking at the edge: the Worker's side.
+//!
+//! The Worker checks who calls and gathers what the yard's object cannot see (the trip's facts
+//! from D1, the yard's gate and directory settings), then hands one call to the object, the only
+//! writer of the yard's bookings. "My bookings" are read from D1's copy.
+
+use crate::audit;
+use crate::auth::Principal;
+use crate::gates;
+use crate::http::ApiError;
+use crate::yard_booking::{BookingCall, BookingEnvelope, TripFactsDto};
+use crate::yard_call::YardCall;
+use crate::{passes, trips};
+use serde::Deserialize;
+use serde_json::json;
+use shared::booking::{Booking, IdempotencyKey, Lane, YardConfig};
+use shared::pass::Booking as PassBooking;
+use shared::{AuditEvent, ErrorCode, TripStatus, YardId};
+use worker::{D1Database, Env, Response};
+
+/// `POST …/bookings`: which trip, which slot, optionally which lane.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookBody {
+    trip_id: String,
+    slot_start_ms: i64,
+    #[serde(default)]
+    lane: Option<Lane>,
+}
+
+/// `POST …/reschedule`: the new slot.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleBody {
+    slot_start_ms: i64,
+    #[serde(default)]
+    lane: Option<Lane>,
+}
+
+/// One yard's booking calls for one request.
+pub struct YardBooking<'a> {
+    pub env: &'a Env,
+    pub db: &'a D1Database,
+    pub yard: YardId,
+    pub now_ms: i64,
+}
+
+impl YardBooking<'_> {
+    pub async fn availability(&self, date: Option<String>) -> Result<Response, ApiError> {
+        let date = required(date, "date")?;
+        self.send(BookingCall::Availability { date }).await
+    }
+
+    pub async fn book(
+        &self,
+        me: &Principal,
+        key: Option<String>,
+        body: BookBody,
+    ) -> Result<Response, ApiError> {
+        let key = idempotency_key(key)?;
+        let trip = trip_facts(self.db, &body.trip_id).await?;
+        let response = self
+            .send(BookingCall::Book {
+                account: me.account_id.to_string(),
+                role: me.role,
+                trip,
+                slot_start_ms: body.slot_start_ms,
+                lane: body.lane,
+                key,
+            })
+            .await?;
+        self.with_reissued_pass(response, true).await
+    }
+
+    pub async fn cancel(
+        &self,
+        me: &Principal,
+        booking_id: String,
+        key: Option<String>,
+    ) -> Result<Response, ApiError> {
+        let response = self
+            .send(BookingCall::Cancel {
+                account: me.account_id.to_string(),
+                booking_id,
+                key: idempotency_key(key)?,
+            })
+            .await?;
+        self.with_reissued_pass(response, false).await
+    }
+
+    pub async fn reschedule(
+        &self,
+        me: &Principal,
+        booking_id: String,
+        key: Option<String>,
+        body: RescheduleBody,
+    ) -> Result<Response, ApiError> {
+        let response = self
+            .send(BookingCall::Reschedule {
+                account: me.account_id.to_string(),
+                booking_id,
+                slot_start_ms: body.slot_start_ms,
+                lane: body.lane,
+                key: idempotency_key(key)?,
+            })
+            .await?;
+        self.with_reissued_pass(response, true).await
+    }
+
+    /// After a booking changed: the trip's pass is issued again, with the yard and slot inside
+    /// it while the booking is active (`carries_booking`), without them after a cancellation.
+    /// A replayed answer issues again too, which is harmless: the newest pass is the same trip's.
+    async fn with_reissued_pass(
+        &self,
+        mut response: Response,
+        carries_booking: bool,
+    ) -> Result<Response, ApiError> {
+        if response.status_code() != 200 {
+            return Ok(response);
+        }
+        let booking: Booking = response.json().await?;
+        let claim = (carries_booking && booking.is_active()).then(|| PassBooking {
+            yard: booking.slot.yard.clone(),
+            slot_start: booking.slot.start_ms.div_euclid(1000),
+            slot_minutes: ((booking.slot_end_ms - booking.slot.start_ms) / 60_000) as u16,
+        });
+        let signer = passes::signer(self.env)?;
+        trips::reissue_pass(
+            self.db,
+            &signer,
+            booking.trip_id.as_str(),
+            claim,
+            self.now_ms,
+        )
+        .await?;
+        Ok(Response::from_json(&booking)?)
+    }
+
+    pub async fn day_bookings(&self, date: Option<String>) -> Result<Response, ApiError> {
+        let date = required(date, "date")?;
+        self.send(BookingCall::Bookings { date }).await
+    }
+
+    pub async fn config(&self) -> Result<Response, ApiError> {
+        self.send(BookingCall::GetConfig).await
+    }
+
+    /// Saves the yard's settings; a change that is accepted is audit-logged.
+    pub async fn set_config(
+        &self,
+        me: &Principal,
+        config: YardConfig,
+    ) -> Result<Response, ApiError> {
+        config.validate()?;
+        let detail = json!({ "yard_id": self.yard.as_str(), "config": &config });
+        let response = self.send(BookingCall::PutConfig { config }).await?;
+        if response.status_code() == 200 {
+            audit::record(
+                self.db,
+                self.now_ms,
+                Some(me.account_id.as_str()),
+                AuditEvent::YardConfigChanged,
+                Some(self.yard.as_str()),
+                detail,
+            )
+            .await?;
+        }
+        Ok(response)
+    }
+
+    async fn send(&self, call: BookingCall) -> Result<Response, ApiError> {
+        let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
+        let envelope = BookingEnvelope {
+            gate: gate.to_string(),
+            defaults: YardConfig::from_yard(&yard),
+            now_ms: self.now_ms,
+            call,
+        };
+        YardCall::Booking
+            .send_json(self.env, &self.yard, &envelope)
+            .await
+    }
+}
+
+/// Releases the active bookings of cancelled trips (found in D1's copy). Best effort: the trip
+/// is cancelled already; a failure is logged, and the next cancel replay tries again.
+pub async fn release_for_trips(env: &Env, db: &D1Database, trip_ids: &[String], now_ms: i64) {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        yard_id: String,
+    }
+    for trip_id in trip_ids {
+        let rows = match db
+            .prepare("SELECT id, yard_id FROM bookings WHERE trip_id = ?1 AND status = 'active'")
+            .bind(&[trip_id.as_str().into()])
+        {
+            Ok(statement) => statement.all().await.and_then(|r| r.results::<Row>()),
+            Err(e) => Err(e),
+        };
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e) => {
+                worker::console_error!("finding trip {trip_id}'s bookings failed: {e}");
+                continue;
+            }
+        };
+        for row in rows {
+            let Ok(yard) = YardId::parse(&row.yard_id) else {
+                continue;
+            };
+            let yard = YardBooking {
+                env,
+                db,
+                yard,
+                now_ms,
+            };
+            let released = yard
+                .send(BookingCall::CancelByYard {
+                    booking_id: row.id.clone(),
+                })
+                .await;
+            if !matches!(&released, Ok(r) if r.status_code() == 200) {
+                worker::console_error!("releasing booking {} failed", row.id);
+            }
+        }
+    }
+}
+
+/// `GET /api/bookings`: the caller's own bookings at every yard, from D1's copy.
+pub async fn mine(db: &D1Database, me: &Principal) -> Result<serde_json::Value, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        json: String,
+    }
+    let rows = db
+        .prepare(
+            "SELECT json FROM bookings WHERE account_id = ?1 ORDER BY slot_start_ms DESC LIMIT 200",
+        )
+        .bind(&[me.account_id.as_str().into()])?
+        .all()
+        .await?
+        .results::<Row>()?;
+    let bookings = rows
+        .iter()
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.json))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| ApiError::internal())?;
+    Ok(json!({ "bookings": bookings }))
+}
+
+/// The trip's facts for the yard's rules. An unknown trip is "not found"; someone else's trip
+/// is refused by the rules (`forbidden`), which see its owner.
+async fn trip_facts(db: &D1Database, trip_id: &str) -> Result<TripFactsDto, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        account_id: String,
+        status: String,
+        gate_id: String,
+        plate: String,
+        perishable: f64,
+        declaration: Option<String>,
+    }
+    let row = db
+        .prepare(
+            "SELECT t.id, t.account_id, t.status, t.gate_id, v.plate, t.perishable, t.declaration
+             FROM trips t JOIN vehicles v ON v.id = t.vehicle_id WHERE t.id = ?1",
+        )
+        .bind(&[trip_id.into()])?
+        .first::<Row>(None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trip"))?;
+    Ok(TripFactsDto {
+        trip_id: row.id,
+        owner: row.account_id,
+        status: TripStatus::parse(&row.status).map_err(|_| ApiError::internal())?,
+        gate: row.gate_id,
+        plate: row.plate,
+        perishable: row.perishable != 0.0,
+        declaration: row.declaration,
+    })
+}
+
+fn idempotency_key(key: Option<String>) -> Result<String, ApiError> {
+    let key = key.ok_or_else(|| {
+        ApiError::new(
+            400,
+            ErrorCode::InvalidId,
+            "an Idempotency-Key header is required",
+        )
+    })?;
+    Ok(IdempotencyKey::parse(key.trim())?.as_str().to_owned())
+}
+
+fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
+    value.ok_or_else(|| {
+        ApiError::new(
+            400,
+            ErrorCode::MalformedBody,
+            format!("the query parameter `{name}` is required"),
+        )
+    })
+}
