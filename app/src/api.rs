@@ -93,6 +93,29 @@ pub async fn cancel_booking(yard: &YardId, booking_id: &str, key: &str) -> Resul
     finish(request.send().await).await
 }
 
+/// Moves one of my bookings to another slot of the same yard (atomic at the yard).
+pub async fn reschedule_booking(
+    yard: &YardId,
+    booking_id: &str,
+    key: &str,
+    req: &RescheduleBody,
+) -> Result<Booking, Error> {
+    let request = authorized(Request::post(&format!(
+        "/api/yards/{yard}/bookings/{booking_id}/reschedule"
+    )))
+    .header("idempotency-key", key)
+    .json(req)
+    .map_err(|e| Error::new(ErrorCode::Unknown, e.to_string()))?;
+    finish(request.send().await).await
+}
+
+/// The body of a reschedule request.
+#[derive(Debug, Clone, Serialize)]
+pub struct RescheduleBody {
+    pub slot_start_ms: i64,
+    pub lane: Option<shared::booking::Lane>,
+}
+
 /// My bookings at every yard.
 pub async fn my_bookings() -> Result<BookingsResponse, Error> {
     send(Request::get("/api/bookings")).await
@@ -197,4 +220,28 @@ pub async fn signing_keys() -> Result<crate::offline::trust_store::KeysResponse,
 /// The revoked pass ids (officers, yard operators, admins).
 pub async fn revocations() -> Result<crate::offline::trust_store::RevocationsResponse, Error> {
     send(Request::get("/api/revocations")).await
+}
+
+/// A yard's bookings on a local day (`YYYY-MM-DD`), for its operator.
+pub async fn yard_bookings(yard: &YardId, date: &str) -> Result<BookingsResponse, Error> {
+    send(Request::get(&format!(
+        "/api/yards/{yard}/bookings?date={date}"
+    )))
+    .await
+}
+
+/// A yard's booking settings, for its operator.
+pub async fn yard_config(yard: &YardId) -> Result<shared::booking::YardConfig, Error> {
+    send(Request::get(&format!("/api/yards/{yard}/config"))).await
+}
+
+/// Replaces a yard's booking settings; answers with the stored settings.
+pub async fn save_yard_config(
+    yard: &YardId,
+    config: &shared::booking::YardConfig,
+) -> Result<shared::booking::YardConfig, Error> {
+    let request = authorized(Request::put(&format!("/api/yards/{yard}/config")))
+        .json(config)
+        .map_err(|e| Error::new(ErrorCode::Unknown, e.to_string()))?;
+    finish(request.send().await).await
 }

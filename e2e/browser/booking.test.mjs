@@ -10,7 +10,7 @@ import { SignInPage } from "../pages/auth-pages.mjs";
 import { HomePage } from "../pages/home-page.mjs";
 import { TripsPage, PassPage, BookPage } from "../pages/trips-page.mjs";
 
-test("a trader books a slot, sees the places drop and the slot on the pass, cancels, and the place comes back", async () => {
+test("a trader books a slot, sees the places drop and the slot on the pass, moves it, cancels, and the places come back", async () => {
   const { session, trip, pass } = await driverWithPass({
     role: "trader",
     gate: "chi-ma",
@@ -48,12 +48,34 @@ test("a trader books a slot, sees the places drop and the slot on the pass, canc
     await page.getByTestId("booking-needs-network").waitFor();
     await context.setOffline(false);
 
+    // Move it to another slot of the same yard: the old place comes back, the new one is taken.
+    await trips.open();
+    await trips.trip().getByTestId("move-booking").click();
+    await book.root.waitFor();
+    await book.slots.first().waitFor();
+    let other = null;
+    for (let i = 0; i < (await book.slots.count()); i++) {
+      const slot = book.slots.nth(i);
+      const info = await book.slotInfo(slot);
+      if (info.start !== before.start && (await slot.getByTestId("book-slot").isEnabled())) {
+        other = info;
+        break;
+      }
+    }
+    assert.ok(other, "another open slot");
+    await book.book(other.start);
+    await trips.trip().getByTestId("trip-booking").waitFor();
+    await page.goto(`${BASE_URL}/trips/${trip.id}/book`);
+    await book.slot(other.start).waitFor();
+    assert.equal((await book.slotInfo(book.slot(other.start))).left, other.left - 1, "the new slot holds it");
+    assert.equal((await book.slotInfo(book.slot(before.start))).left, before.left, "the old place is back");
+
     // Cancel: the place comes back.
     await trips.open();
     await trips.trip().getByTestId("cancel-booking").click();
     await trips.trip().getByTestId("trip-booking").waitFor({ state: "detached" });
     await page.goto(`${BASE_URL}/trips/${trip.id}/book`);
-    await book.slot(before.start).waitFor();
-    assert.equal((await book.slotInfo(book.slot(before.start))).left, before.left, "the place is back");
+    await book.slot(other.start).waitFor();
+    assert.equal((await book.slotInfo(book.slot(other.start))).left, other.left, "the place is back");
   });
 });

@@ -2,7 +2,7 @@
 //! places left per lane and the fee, then one tap. Booking needs the network: offline the
 //! screen says so and never pretends a place is taken.
 
-use crate::api::{self, BookBody};
+use crate::api::{self, BookBody, RescheduleBody};
 use crate::components::{FormMessage, FormStatus, RequireRole};
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
@@ -52,8 +52,25 @@ fn BookSlot() -> impl IntoView {
             .into_iter()
             .find(|g| g.id.as_str() == t.trip.gate_id)
     };
+    // A trip that already holds a slot moves it (same yard) instead of booking a second one.
+    let held = move || {
+        let id = trip_id();
+        sync_state.trips.with(|s| {
+            s.as_ref().and_then(|s| {
+                s.bookings
+                    .iter()
+                    .find(|b| b.trip_id.as_str() == id && b.is_active())
+                    .cloned()
+            })
+        })
+    };
     let yard = RwSignal::new(String::new());
     let date = RwSignal::new(tomorrow_iso());
+    Effect::new(move |_| {
+        if let Some(b) = held() {
+            yard.set(b.slot.yard.to_string());
+        }
+    });
     // The first yard of the trip's gate, once the directory is there.
     Effect::new(move |_| {
         if yard.get_untracked().is_empty() {
@@ -88,6 +105,7 @@ fn BookSlot() -> impl IntoView {
                 Err(_) => return,
             },
         };
+        let held = held();
         let body = BookBody {
             trip_id: trip_id(),
             slot_start_ms,
@@ -96,7 +114,17 @@ fn BookSlot() -> impl IntoView {
         status.set(FormStatus::Working);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::book(&yard_id, &key, &body).await {
+            let answer = match held {
+                Some(b) => {
+                    let body = RescheduleBody {
+                        slot_start_ms,
+                        lane: None,
+                    };
+                    api::reschedule_booking(&b.slot.yard, b.id.as_str(), &key, &body).await
+                }
+                None => api::book(&yard_id, &key, &body).await,
+            };
+            match answer {
                 Ok(_) => {
                     attempt_key.set(None);
                     status.set(FormStatus::Idle);
@@ -117,7 +145,7 @@ fn BookSlot() -> impl IntoView {
 
     view! {
         <section class="page book" data-testid="book-page">
-            <h1>{move || i18n.t(Key::TripsBookTitle)}</h1>
+            <h1>{move || i18n.t(if held().is_some() { Key::TripsMoveTitle } else { Key::TripsBookTitle })}</h1>
             {move || trip().map(|t| view! {
                 <p class="muted">{t.trip.cargo.clone()}</p>
             })}
@@ -128,7 +156,8 @@ fn BookSlot() -> impl IntoView {
             </Show>
             <div class="field">
                 <label for="book-yard">{move || i18n.t(Key::TripsYard)}</label>
-                <select id="book-yard" on:change=move |ev| yard.set(event_target_value(&ev))>
+                <select id="book-yard" disabled=move || held().is_some()
+                    on:change=move |ev| yard.set(event_target_value(&ev))>
                     {move || gate().map(|g| g.yards.into_iter().map(|y| {
                         let id = y.id.to_string();
                         let selected = { let id = id.clone(); move || yard.get() == id };

@@ -356,7 +356,12 @@ fn TripCard(
                     <p class="booked" data-testid="trip-booking" data-booking-id=b.id.to_string()>
                         {i18n.t_with(Key::TripsBookedSlot, &[("yard", &yard), ("time", &time)])}
                     </p>
-                    <CancelBookingButton yard=yard booking_id=b.id.to_string()/>
+                    <div class="actions">
+                        <a class="button secondary" href=format!("/trips/{}/book", b.trip_id) data-testid="move-booking">
+                            {i18n.t(Key::TripsMoveBooking)}
+                        </a>
+                        <CancelBookingButton yard=yard booking_id=b.id.to_string()/>
+                    </div>
                 }
             })}
             <div class="actions">
