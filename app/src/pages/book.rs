@@ -11,7 +11,7 @@ use crate::state::use_connectivity;
 use crate::sync::{self, use_sync};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::booking::{DayAvailability, SlotAvailability, SlotState};
+use shared::booking::{ClosureReason, DayAvailability, SlotAvailability, SlotState};
 use shared::time::LocalDateTime;
 use shared::{Gate, Role, YardId};
 
@@ -209,6 +209,11 @@ fn slot_row(
     let from = LocalDateTime::from_unix_ms(slot.start_ms).time_string();
     let until = LocalDateTime::from_unix_ms(slot.end_ms).time_string();
     let open = slot.state == SlotState::Open;
+    // A closed slot says why, in the reader's language.
+    let closed_reason = match &slot.state {
+        SlotState::Closed { reason } => Some(reason.clone()),
+        _ => None,
+    };
     let left = slot.remaining.general + slot.remaining.perishable;
     let bookable = open && left > 0 && online;
     let start = slot.start_ms;
@@ -220,6 +225,12 @@ fn slot_row(
             <span>{move || i18n.t_with(Key::TripsGeneralLeft, &[("count", &general.to_string())])}</span>
             <span>{move || i18n.t_with(Key::TripsPerishableLeft, &[("count", &perishable.to_string())])}</span>
             {(!open).then(|| view! { <span class="badge badge-off">{move || i18n.t(Key::TripsSlotClosed)}</span> })}
+            {closed_reason.map(|reason| view! {
+                <span class="muted" data-testid="closed-reason">{move || match &reason {
+                    ClosureReason::Code(code) => i18n.t(super::operator::reason_key(*code)).to_owned(),
+                    ClosureReason::Text(text) => text.get(i18n.lang()).to_owned(),
+                }}</span>
+            })}
             <button type="button" class="button" data-testid="book-slot" disabled=!bookable
                 on:click=move |_| book(start)>
                 {move || i18n.t(Key::TripsBook)}

@@ -216,7 +216,8 @@ const CLOSURE_CODES: [(ClosureCode, Key); 5] = [
     (ClosureCode::GateClosed, Key::YardReasonGateClosed),
 ];
 
-fn reason_key(code: ClosureCode) -> Key {
+/// The translated name of a closure reason (also shown to drivers on the slot grid).
+pub(crate) fn reason_key(code: ClosureCode) -> Key {
     CLOSURE_CODES
         .iter()
         .find(|(c, _)| *c == code)
