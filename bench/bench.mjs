@@ -10,6 +10,7 @@ import { get, signInAs } from "../e2e/lib/accounts.mjs";
 import { clientId, driverWithPass, listTrips, recordId, signUpOwner, sync, trip, vehicle } from "../e2e/lib/trips.mjs";
 import { book, localDate, localInstant, setConfig, uniquePlate } from "../e2e/lib/bookings.mjs";
 import { benchVerify } from "./verify-bench.mjs";
+import { callFanout } from "./fanout.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -371,6 +372,7 @@ Object.assign(results, await passVerify());
 Object.assign(results, await outboxDrain());
 const booking = await bookingLoad();
 Object.assign(results, booking.figures);
+Object.assign(results, await callFanout());
 
 await writeFile(path.join(ROOT, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -398,6 +400,7 @@ Measured ${new Date().toISOString()} on this machine (shared, noisy: read as ind
 | same, requests answered / of which \`slot_full\` | ${results.booking_requests} / ${results.booking_slot_full} |
 | no-op through the Worker to the same yard's object (\`GET /api/yards/${BOOK_YARD}/status\`), ${BOOK_CLIENTS} concurrent clients | ${results.noop_do_rps} requests/s (p50 ${fmtMs(booking.details.noopP50)} / p99 ${fmtMs(booking.details.noopP99)}) |
 | booking / no-op throughput | ${results.booking_to_noop_ratio} |
+| queue call fan-out: operator's call to the update on each of ${results.call_fanout_phones} connected phones of one yard, p50 / p99 over ${results.call_fanout_calls} calls | ${results.call_fanout_p50_ms} ms / ${results.call_fanout_p99_ms} ms |
 
 Local \`wrangler dev\` serves assets uncompressed, so the cold load here transfers the raw bytes;
 Cloudflare's network would send the brotli figure.

@@ -6,10 +6,12 @@
 // - Only same-origin GET requests are handled. API calls (/api/) always go to the network and
 //   are never cached here: the app keeps its own data in IndexedDB, and writes are never cached.
 // - A new version waits until the user agrees ("update available"), then takes over.
-// - The officer's verifier (/verifier/*) is not part of the shell: drivers never download it.
-//   It is cached in the same versioned cache when the officer's screen first loads it, and a
-//   new version precaches it again only if the previous version's cache had it, so an officer
-//   stays able to verify offline across updates.
+// - The verifier (/verifier/*) is not part of the shell: drivers never download it. It is
+//   cached in the same versioned cache when a screen that reads passes first loads it (the
+//   officer's pass check, the yard operator's check-in), and a new version precaches it again
+//   only if the previous version's cache had it, so officers and yard operators stay able to
+//   check passes offline across updates.
+// - A tap on a "your turn" notification brings the app's window forward (or opens the page).
 
 const VERSION = "__VERSION__";
 const SHELL = __SHELL__;
@@ -20,7 +22,7 @@ const CACHE = CACHE_PREFIX + VERSION;
 
 const fresh = (url) => new Request(url, { cache: "reload" });
 
-/// Whether an older version's cache holds the verifier (this phone is an officer's).
+/// Whether an older version's cache holds the verifier (an officer's or yard operator's phone).
 async function hadVerifier() {
   const names = (await caches.keys()).filter(
     (name) => name.startsWith(CACHE_PREFIX) && name !== CACHE
@@ -75,6 +77,27 @@ self.addEventListener("sync", (event) => {
     self.clients
       .matchAll({ type: "window" })
       .then((clients) => clients.forEach((client) => client.postMessage("DRAIN_OUTBOX")))
+  );
+});
+
+// The yard called a driver (see the app's alert.rs): show the queue screen the notice is about.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url ?? "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).pathname === url.pathname) ?? windows[0];
+      try {
+        if (!open) return void (await self.clients.openWindow(url.href));
+        await open.focus();
+        if (new URL(open.url).pathname !== url.pathname) await open.navigate(url.href);
+      } catch (e) {
+        // Focus and navigation need the user's tap and a controlled page; without them the
+        // notification just closes.
+      }
+    })()
   );
 });
 

@@ -7,9 +7,11 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::booking::{Booking, DayAvailability};
+use shared::queue::{Entry, QueueEntryId, TripQueueView, YardQueueView};
 use shared::wire::v1::{
-    AccountDto, AccountsResponse, AuditLogResponse, ChangePasswordRequest, CreateAccountRequest,
-    Done, ErrorBody, GatesResponse, HealthResponse, SessionResponse, SignInRequest, SignUpRequest,
+    AccountDto, AccountsResponse, AuditLogResponse, BoardResponse, CallRequest, CallResponse,
+    ChangePasswordRequest, CheckInRequest, CheckInResponse, CreateAccountRequest, Done, ErrorBody,
+    GatesResponse, HealthResponse, MoveRequest, SessionResponse, SignInRequest, SignUpRequest,
     SyncResponse, TripsResponse, YardStatusResponse,
 };
 use shared::{AccountId, Error, ErrorCode, YardId};
@@ -244,4 +246,58 @@ pub async fn save_yard_config(
         .json(config)
         .map_err(|e| Error::new(ErrorCode::Unknown, e.to_string()))?;
     finish(request.send().await).await
+}
+
+/// Checks a vehicle in at the operator's yard from its scanned pass.
+pub async fn check_in(yard: &YardId, req: &CheckInRequest) -> Result<CheckInResponse, Error> {
+    post(&format!("/api/yards/{yard}/queue/check-ins"), req).await
+}
+
+/// The yard's queue as its operator sees it: both lanes, the called vehicles, the day.
+pub async fn yard_queue(yard: &YardId) -> Result<YardQueueView, Error> {
+    send(Request::get(&format!("/api/yards/{yard}/queue"))).await
+}
+
+/// Calls the next vehicles of a lane.
+pub async fn call_next(yard: &YardId, req: &CallRequest) -> Result<CallResponse, Error> {
+    post(&format!("/api/yards/{yard}/queue/call"), req).await
+}
+
+/// A called vehicle came through.
+pub async fn serve_entry(yard: &YardId, entry: &QueueEntryId) -> Result<Entry, Error> {
+    send(Request::post(&format!(
+        "/api/yards/{yard}/queue/entries/{entry}/serve"
+    )))
+    .await
+}
+
+/// A called vehicle did not come.
+pub async fn mark_absent(yard: &YardId, entry: &QueueEntryId) -> Result<Entry, Error> {
+    send(Request::post(&format!(
+        "/api/yards/{yard}/queue/entries/{entry}/absent"
+    )))
+    .await
+}
+
+/// Moves a waiting vehicle to another place in its lane, with a reason.
+pub async fn move_entry(
+    yard: &YardId,
+    entry: &QueueEntryId,
+    req: &MoveRequest,
+) -> Result<Entry, Error> {
+    post(
+        &format!("/api/yards/{yard}/queue/entries/{entry}/move"),
+        req,
+    )
+    .await
+}
+
+/// Where one of my trips stands in its yard's queue.
+pub async fn trip_queue(trip_id: &str) -> Result<TripQueueView, Error> {
+    send(Request::get(&format!("/api/trips/{trip_id}/queue"))).await
+}
+
+/// Every yard's queue figures (no sign-in needed).
+pub async fn board() -> Result<BoardResponse, Error> {
+    send(Request::get("/api/board")).await
 }

@@ -64,6 +64,13 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::BookingNotActive => Key::ErrorsBookingNotActive,
         ErrorCode::IdempotencyKeyReused => Key::ErrorsIdempotencyKeyReused,
         ErrorCode::InvalidBookingConfig => Key::ErrorsInvalidBookingConfig,
+        ErrorCode::PassNotValid => Key::ErrorsPassNotValid,
+        ErrorCode::QueueWrongYard => Key::ErrorsQueueWrongYard,
+        ErrorCode::AlreadyCheckedIn => Key::ErrorsAlreadyCheckedIn,
+        ErrorCode::QueueEmpty => Key::ErrorsQueueEmpty,
+        ErrorCode::QueueEntryNotCalled => Key::ErrorsQueueEntryNotCalled,
+        ErrorCode::QueueCallTooRecent => Key::ErrorsQueueCallTooRecent,
+        ErrorCode::InvalidQueueRequest => Key::ErrorsInvalidQueueRequest,
         ErrorCode::PhoneTaken => Key::ErrorsPhoneTaken,
         ErrorCode::InvalidCredentials => Key::ErrorsInvalidCredentials,
         ErrorCode::Unauthenticated => Key::ErrorsUnauthenticated,
@@ -109,6 +116,7 @@ pub fn audit_event_key(event: &str) -> Key {
         (AuditEvent::AccountDisabled, Key::AuditAccountDisabled),
         (AuditEvent::AccountEnabled, Key::AuditAccountEnabled),
         (AuditEvent::YardConfigChanged, Key::AuditYardConfigChanged),
+        (AuditEvent::QueueReordered, Key::AuditQueueReordered),
     ];
     known
         .into_iter()
@@ -143,6 +151,12 @@ impl I18n {
 
     pub fn lang(&self) -> Lang {
         self.0.get()
+    }
+
+    /// The language, read outside any reactive scope (no tracking): for alerts and other text
+    /// made in callbacks.
+    pub fn lang_untracked(&self) -> Lang {
+        self.0.get_untracked()
     }
 
     pub fn set_lang(&self, lang: Lang) {

@@ -8,15 +8,21 @@
 //! - [`api`]: typed calls to the edge returning `Result<_, shared::Error>`.
 //! - [`offline`]: the only module that touches IndexedDB, local storage and the service worker.
 //! - [`sync`]: sends the outbox of queued writes and keeps the account's trips fresh.
+//! - [`live`]: follows a trip's place in its yard's queue (WebSocket, polling, saved copy).
+//! - [`alert`]: the beep, vibration and notification when the yard calls a driver.
+//! - [`scanner`] and [`verifier`]: the camera's QR reader and the offline pass check.
 //!
 //! Domain rules come from the `shared` crate, the same code the edge runs.
 
+pub mod alert;
 pub mod api;
 pub mod components;
 pub mod directory;
 pub mod i18n;
+pub mod live;
 pub mod offline;
 pub mod pages;
+pub mod scanner;
 pub mod state;
 pub mod sync;
 pub mod verifier;
@@ -27,8 +33,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    AccountPage, AdminPage, BookPage, HomePage, NotFoundPage, OfficerHomePage, OperatorHomePage,
-    PassPage, SignInPage, SignUpPage, TripsPage, VerifyPage,
+    AccountPage, AdminPage, BoardPage, BookPage, HomePage, NotFoundPage, OfficerHomePage,
+    OperatorHomePage, OperatorQueuePage, PassPage, QueuePage, SignInPage, SignUpPage, TripsPage,
+    VerifyPage,
 };
 use state::{Connectivity, Session, UpdateReady};
 
@@ -63,12 +70,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/operator") view=OperatorHomePage/>
+                    <Route path=path!("/operator/queue") view=OperatorQueuePage/>
                     <Route path=path!("/officer") view=OfficerHomePage/>
                     <Route path=path!("/officer/verify") view=VerifyPage/>
                     <Route path=path!("/trips") view=TripsPage/>
                     <Route path=path!("/trips/:id/pass") view=PassPage/>
                     <Route path=path!("/trips/:id/book") view=BookPage/>
+                    <Route path=path!("/trips/:id/queue") view=QueuePage/>
                     <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
             </main>

@@ -64,6 +64,13 @@ impl Connectivity {
         self.0.get()
     }
 
+    /// Whether the edge is thought reachable, from code that runs outside components.
+    pub fn current_online() -> Option<bool> {
+        CURRENT
+            .with(|c| c.get())
+            .and_then(|c| c.0.try_get_untracked())
+    }
+
     /// A signal that changes when connectivity does, for effects that refresh data.
     pub fn signal(&self) -> RwSignal<bool> {
         self.0

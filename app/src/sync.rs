@@ -3,7 +3,11 @@
 //!
 //! One drain runs at a time. Writes go in `seq` order, in batches; a final answer (applied or
 //! refused) removes a write from the queue, a deferred one or a lost connection stops the drain
-//! until next time. After a drain the account's trips are fetched again, passes included.
+//! until next time. After a drain a driver's or trader's trips are fetched again, passes
+//! included.
+//!
+//! Drivers and traders queue their trips here; yard operators queue the check-ins they scanned
+//! with no network (`queue.check_in`, sent in scan order).
 
 use crate::api::{self, SyncOpBody, SyncRequestBody};
 use crate::offline::outbox::{self, Contents, RejectedWrite};
@@ -22,6 +26,8 @@ const RETRY_INTERVAL_MS: u32 = 30_000;
 #[derive(Debug, Clone, Copy)]
 pub struct SyncState {
     pub outbox: RwSignal<Contents>,
+    /// Whether `outbox` has been read from the phone yet (until then no count is shown).
+    pub outbox_loaded: RwSignal<bool>,
     pub trips: RwSignal<Option<TripsSnapshot>>,
     pub syncing: RwSignal<bool>,
     /// Whether `trips` came from the edge during this visit (false: the copy on the phone).
@@ -38,6 +44,7 @@ impl SyncState {
     pub fn provide() -> Self {
         let state = SyncState {
             outbox: RwSignal::new(Contents::default()),
+            outbox_loaded: RwSignal::new(false),
             trips: RwSignal::new(None),
             syncing: RwSignal::new(false),
             live: RwSignal::new(false),
@@ -49,10 +56,11 @@ impl SyncState {
         let connectivity = use_connectivity();
         // On start (once the session is loaded), on sign-in, and whenever the network returns.
         Effect::new(move |_| {
-            // Only drivers and traders write trips; other roles have no outbox to send.
+            // Drivers and traders write trips, yard operators check-ins; other roles have no
+            // outbox to send.
             let account = session
                 .account()
-                .filter(|a| matches!(a.role, Role::Driver | Role::Trader))
+                .filter(|a| has_outbox(a.role))
                 .map(|a| a.id);
             let online = connectivity.is_online();
             if let Some(account_id) = account {
@@ -90,6 +98,18 @@ fn signed_in_account() -> Option<String> {
     Session::current()?.account_untracked().map(|a| a.id)
 }
 
+/// The roles whose writes go through the outbox.
+pub fn has_outbox(role: Role) -> bool {
+    matches!(role, Role::Driver | Role::Trader | Role::YardOperator)
+}
+
+/// The roles that have trips (and passes) to keep on the phone.
+fn has_trips() -> bool {
+    Session::current()
+        .and_then(|s| s.account_untracked())
+        .is_some_and(|a| matches!(a.role, Role::Driver | Role::Trader))
+}
+
 /// Queues a write for the signed-in account, shows it at once, and tries to send it.
 pub async fn submit(kind: OpKind, payload: serde_json::Value) -> Result<u64, shared::Error> {
     let account_id = signed_in_account()
@@ -122,10 +142,13 @@ async fn reload(account_id: &str) {
         return;
     };
     match outbox::contents(account_id).await {
-        Ok(contents) => state.outbox.set(contents),
+        Ok(contents) => {
+            state.outbox.set(contents);
+            state.outbox_loaded.set(true);
+        }
         Err(e) => leptos::logging::warn!("could not read the outbox: {e}"),
     }
-    if !state.live.get_untracked() {
+    if !state.live.get_untracked() && has_trips() {
         if let Some(snapshot) = snapshots::load_trips(account_id).await {
             state.trips.set(Some(snapshot));
         }
@@ -209,7 +232,9 @@ async fn drain_once() -> usize {
             break;
         }
     }
-    refresh_trips(&account_id).await;
+    if has_trips() {
+        refresh_trips(&account_id).await;
+    }
     reload(&account_id).await;
     state.syncing.set(false);
     answered
@@ -242,4 +267,17 @@ pub async fn refresh_trips(account_id: &str) {
 
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drivers_traders_and_yard_operators_have_an_outbox() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Driver | Role::Trader | Role::YardOperator);
+            assert_eq!(has_outbox(role), expected, "{role}");
+        }
+    }
 }

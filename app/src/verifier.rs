@@ -1,10 +1,11 @@
-//! The bridge to the officer's verifier module (`app/verifier`, built into `/verifier/`).
+//! The bridge to the verifier module (`app/verifier`, built into `/verifier/`).
 //!
-//! The module is not part of the app's wasm: drivers never download it. The first call here
-//! imports `/verifier/verifier.js` (a same-origin module, allowed by the CSP) and instantiates
-//! its wasm; the promise is kept, so later calls reuse the loaded module and a failed load
-//! (offline before it was ever cached) is retried next time. The service worker keeps the
-//! module for offline use once an officer's phone has loaded it.
+//! The module is not part of the app's wasm: drivers never download it; officers (the pass
+//! check) and yard operators (the check-in) do. The first call here imports
+//! `/verifier/verifier.js` (a same-origin module, allowed by the CSP) and instantiates its wasm;
+//! the promise is kept, so later calls reuse the loaded module and a failed load (offline
+//! before it was ever cached) is retried next time. The service worker keeps the module for
+//! offline use once a phone has loaded it.
 //!
 //! Calls cross in strings and byte slices only; the verdict comes back as JSON and is read
 //! into [`Verdict`], the app's own view of `shared::pass::Verdict`, so the app never links the

@@ -23,7 +23,7 @@ test("a driver signs up, signs out and signs in again, and sees no staff screens
     assert.match(await signUp.error().textContent(), /Mật khẩu quá yếu/);
     await signUp.signUp({ phone, password, name: "Vũ Văn Hải" });
     await new HomePage(page).waitForGates();
-    assert.deepEqual(await menuPaths(page), ["/", "/trips", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/board", "/trips", "/account"]);
 
     const account = await new AccountPage(page).open();
     assert.match(await account.card.textContent(), /Vũ Văn Hải/);
@@ -36,7 +36,7 @@ test("a driver signs up, signs out and signs in again, and sees no staff screens
     await account.open();
     await account.signOut();
     await page.waitForURL(BASE_URL + "/");
-    assert.deepEqual(await menuPaths(page), ["/", "/signin"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/board", "/signin"]);
 
     const signInPage = await new SignInPage(page).open();
     await signInPage.signIn(phone.replace(/^0/, "+84 "), "wrong password here");
@@ -44,7 +44,7 @@ test("a driver signs up, signs out and signs in again, and sees no staff screens
     assert.equal(await page.getByTestId("form-error").getAttribute("data-code"), "invalid_credentials");
     await signInPage.signIn(phone, password);
     await new HomePage(page).waitForGates();
-    assert.deepEqual(await menuPaths(page), ["/", "/trips", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/board", "/trips", "/account"]);
   }));
 
 test("an admin creates an officer bound to Huu Nghi, who signs in to the officer home", () =>
@@ -53,7 +53,7 @@ test("an admin creates an officer bound to Huu Nghi, who signs in to the officer
     await (await new SignInPage(page).open()).signIn(admin.phone, admin.password);
     const adminPage = new AdminPage(page);
     await adminPage.accounts.waitFor();
-    assert.deepEqual(await menuPaths(page), ["/", "/admin", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/board", "/admin", "/account"]);
     assert.deepEqual(await axe(page), [], "admin screen is accessible");
     const phone = freshPhone();
     const password = "can bo cua khau 2026";
@@ -68,7 +68,7 @@ test("an admin creates an officer bound to Huu Nghi, who signs in to the officer
       await (await new SignInPage(officerPage).open()).signIn(phone, password);
       await officerPage.getByTestId("officer-home").waitFor();
       await officerPage.locator('.gate-card[data-gate="huu-nghi"]').waitFor();
-      assert.deepEqual(await menuPaths(officerPage), ["/", "/officer", "/officer/verify", "/account"]);
+      assert.deepEqual(await menuPaths(officerPage), ["/", "/board", "/officer", "/officer/verify", "/account"]);
     });
   }));
 
@@ -116,5 +116,5 @@ test("offline, a signed-in driver is still signed in and sees their saved accoun
     await page.goto(BASE_URL + "/account");
     await page.getByTestId("account-card").waitFor();
     assert.match(await page.getByTestId("account-card").textContent(), /Đinh Công Lực/);
-    assert.deepEqual(await menuPaths(page), ["/", "/trips", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/board", "/trips", "/account"]);
   }));

@@ -16,6 +16,7 @@ pub mod gates;
 pub mod http;
 pub mod jobs;
 pub mod passes;
+pub mod queue;
 pub mod rate_limits;
 pub mod sql;
 pub mod sync;
@@ -23,6 +24,7 @@ pub mod trips;
 pub mod yard_booking;
 pub mod yard_call;
 pub mod yard_do;
+pub mod yard_queue;
 
 pub use yard_do::YardDo;
 

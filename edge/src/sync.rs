@@ -7,13 +7,14 @@
 
 use crate::auth::Principal;
 use crate::http::ApiError;
+use crate::queue::{self, YardQueue};
 use crate::trips::Writer;
 use serde::Deserialize;
 use shared::pass::PassSigner;
 use shared::sync::{check_seq, ClientId, Outcome, SeqCheck, MAX_OPS_PER_SYNC};
-use shared::wire::v1::{OpKind, SyncResponse, SyncResultDto};
-use shared::{Error, ErrorCode};
-use worker::{D1Database, D1PreparedStatement};
+use shared::wire::v1::{CheckInPayload, OpKind, SyncResponse, SyncResultDto};
+use shared::{Error, ErrorCode, Role, YardId};
+use worker::{D1Database, D1PreparedStatement, Env};
 
 /// The request body. Payloads stay raw here: a payload that does not parse is a refused write
 /// (reported for that write alone), not a refused request that the phone would retry forever.
@@ -33,6 +34,7 @@ struct RawOp {
 }
 
 pub async fn sync(
+    env: &Env,
     db: &D1Database,
     signer: &PassSigner,
     principal: &Principal,
@@ -75,6 +77,14 @@ pub async fn sync(
             SeqCheck::Gap { .. } => deferred(op.seq),
             SeqCheck::Next => {
                 let checked = match OpKind::parse(&op.kind) {
+                    Ok(OpKind::CheckIn) => {
+                        let key = format!("{}:{}", client.as_str(), op.seq);
+                        check_in(env, db, principal, op.payload, key, now_ms).await?
+                    }
+                    Ok(_) if principal.role == Role::YardOperator => Err(Error::new(
+                        ErrorCode::Forbidden,
+                        "a yard operator's outbox carries check-ins only",
+                    )),
                     Ok(kind) => writer.check(kind, op.payload).await?,
                     Err(refused) => Err(refused),
                 };
@@ -100,6 +110,38 @@ pub async fn sync(
         response: SyncResponse { last_seq, results },
         cancelled_trips,
     })
+}
+
+/// An operator's offline check-in: the yard's object applies it once per `client:seq` (a
+/// replay after a lost answer gets the first outcome), so it needs no D1 statements here.
+async fn check_in(
+    env: &Env,
+    db: &D1Database,
+    principal: &Principal,
+    payload: serde_json::Value,
+    key: String,
+    now_ms: i64,
+) -> Result<Result<Vec<D1PreparedStatement>, Error>, ApiError> {
+    let payload: CheckInPayload = match serde_json::from_value(payload) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(Error::new(ErrorCode::MalformedBody, e.to_string()))),
+    };
+    let yard = match YardId::parse(&payload.yard_id)
+        .and_then(|yard| queue::may_check_in(principal, &yard).map(|()| yard))
+    {
+        Ok(yard) => yard,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let yard_queue = YardQueue {
+        env,
+        db,
+        yard,
+        now_ms,
+    };
+    Ok(yard_queue
+        .check_in_from_outbox(payload, key)
+        .await?
+        .map(|()| Vec::new()))
 }
 
 /// The answer, and the trips cancelled by it (replays included), whose yard bookings the

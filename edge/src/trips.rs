@@ -56,6 +56,11 @@ impl Writer<'_> {
                 Ok(dto) => self.cancel_trip(dto).await,
                 Err(refused) => Ok(Err(refused)),
             },
+            // Check-ins are the yard's (see `sync`); a trip owner's outbox never carries one.
+            OpKind::CheckIn => Ok(Err(Error::new(
+                ErrorCode::Forbidden,
+                "only a yard operator checks vehicles in",
+            ))),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::http::ApiError;
 use shared::YardId;
-use worker::{Env, Method, Request, RequestInit, Response};
+use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 /// The Durable Object namespace binding, as named in `wrangler.toml`.
 pub const YARDS_BINDING: &str = "YARDS";
@@ -17,13 +17,17 @@ pub enum YardCall {
     Status,
     /// A booking call: a JSON [`crate::yard_booking::BookingEnvelope`] body.
     Booking,
+    /// A queue call: a JSON [`crate::yard_queue::QueueEnvelope`] body.
+    Queue,
+    /// A WebSocket upgrade: the phone follows one trip's place in the queue.
+    Live,
 }
 
 impl YardCall {
     pub fn method(self) -> Method {
         match self {
-            YardCall::Status => Method::Get,
-            YardCall::Booking => Method::Post,
+            YardCall::Status | YardCall::Live => Method::Get,
+            YardCall::Booking | YardCall::Queue => Method::Post,
         }
     }
 
@@ -31,14 +35,21 @@ impl YardCall {
         match self {
             YardCall::Status => "/status",
             YardCall::Booking => "/booking",
+            YardCall::Queue => "/queue",
+            YardCall::Live => "/live",
         }
     }
 
     /// Decodes a call inside the object from the request the Worker built.
     pub fn from_request(req: &Request) -> Option<(YardCall, YardId)> {
-        let call = [YardCall::Status, YardCall::Booking]
-            .into_iter()
-            .find(|c| c.method() == req.method() && c.path() == req.path())?;
+        let call = [
+            YardCall::Status,
+            YardCall::Booking,
+            YardCall::Queue,
+            YardCall::Live,
+        ]
+        .into_iter()
+        .find(|c| c.method() == req.method() && c.path() == req.path())?;
         let yard = req.headers().get(YARD_ID_HEADER).ok()??;
         Some((call, YardId::parse(&yard).ok()?))
     }
@@ -57,6 +68,32 @@ impl YardCall {
     ) -> Result<Response, ApiError> {
         let body = serde_json::to_string(body).map_err(|_| ApiError::internal())?;
         self.send_with_body(env, yard, Some(body)).await
+    }
+
+    /// Hands a phone's WebSocket upgrade to the yard's object, which keeps the socket (and
+    /// hibernates between updates). The upgrade headers travel as sent.
+    pub async fn forward_live(
+        env: &Env,
+        yard: &YardId,
+        trip_id: &str,
+        upgrade: &Request,
+    ) -> Result<Response, ApiError> {
+        let stub = env
+            .durable_object(YARDS_BINDING)?
+            .get_by_name(yard.as_str())?;
+        let headers = Headers::new();
+        for (name, value) in upgrade.headers().entries() {
+            if name != "authorization" {
+                headers.append(&name, &value)?;
+            }
+        }
+        headers.set(YARD_ID_HEADER, yard.as_str())?;
+        headers.set(crate::yard_queue::TRIP_ID_HEADER, trip_id)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Get).with_headers(headers);
+        let path = YardCall::Live.path();
+        let req = Request::new_with_init(&format!("https://yard{path}"), &init)?;
+        Ok(stub.fetch_with_request(req).await?)
     }
 
     async fn send_with_body(

@@ -196,6 +196,8 @@ pub enum AuditEvent {
     AccountEnabled,
     /// A yard's booking settings (capacity, hours, fee, closures) changed by its operator.
     YardConfigChanged,
+    /// A yard operator moved a waiting vehicle in the queue (with the reason).
+    QueueReordered,
 }
 
 impl AuditEvent {
@@ -211,6 +213,7 @@ impl AuditEvent {
             AuditEvent::AccountDisabled => "account_disabled",
             AuditEvent::AccountEnabled => "account_enabled",
             AuditEvent::YardConfigChanged => "yard_config_changed",
+            AuditEvent::QueueReordered => "queue_reordered",
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod pass;
 mod password;
 mod phone;
 mod plate;
+pub mod queue;
 pub mod rate_limit;
 pub mod sync;
 pub mod time;

@@ -5,9 +5,13 @@ use shared::Role;
 
 /// The screens this account's role uses, and nothing else.
 pub fn menu_for(role: Option<Role>) -> Vec<(&'static str, Key)> {
-    let mut items = vec![("/", Key::NavGates)];
+    // The queue board is public: everyone sees it, signed in or not.
+    let mut items = vec![("/", Key::NavGates), ("/board", Key::NavBoard)];
     match role {
-        Some(Role::YardOperator) => items.push(("/operator", Key::NavMyYard)),
+        Some(Role::YardOperator) => {
+            items.push(("/operator", Key::NavMyYard));
+            items.push(("/operator/queue", Key::NavQueue));
+        }
         Some(Role::Officer) => {
             items.push(("/officer", Key::NavMyGate));
             items.push(("/officer/verify", Key::NavVerify));
@@ -75,20 +79,23 @@ mod tests {
 
     #[test]
     fn each_role_sees_only_its_own_screens() {
-        assert_eq!(paths(None), ["/", "/signin"]);
+        assert_eq!(paths(None), ["/", "/board", "/signin"]);
         for role in [Role::Driver, Role::Trader] {
-            assert_eq!(paths(Some(role)), ["/", "/trips", "/account"]);
+            assert_eq!(paths(Some(role)), ["/", "/board", "/trips", "/account"]);
         }
-        assert_eq!(paths(Some(Role::Resident)), ["/", "/account"]);
+        assert_eq!(paths(Some(Role::Resident)), ["/", "/board", "/account"]);
         assert_eq!(
             paths(Some(Role::YardOperator)),
-            ["/", "/operator", "/account"]
+            ["/", "/board", "/operator", "/operator/queue", "/account"]
         );
         assert_eq!(
             paths(Some(Role::Officer)),
-            ["/", "/officer", "/officer/verify", "/account"]
+            ["/", "/board", "/officer", "/officer/verify", "/account"]
         );
-        assert_eq!(paths(Some(Role::Admin)), ["/", "/admin", "/account"]);
+        assert_eq!(
+            paths(Some(Role::Admin)),
+            ["/", "/board", "/admin", "/account"]
+        );
     }
 
     #[test]

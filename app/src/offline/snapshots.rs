@@ -1,9 +1,13 @@
 //! Last-known copies of server data, shown when the network is gone.
+//!
+//! All of them live in the `snapshots` store under their own keys (`gates`, `trips/<account>`,
+//! `queue/<account>/<trip>`, `board`), so new kinds of copies need no database upgrade.
 
 use super::db;
 use serde::{Deserialize, Serialize};
 use shared::booking::Booking;
-use shared::wire::v1::{GateDto, TripRecordDto, VehicleDto};
+use shared::queue::TripQueueView;
+use shared::wire::v1::{BoardResponse, GateDto, TripRecordDto, VehicleDto};
 
 const GATES_KEY: &str = "gates";
 
@@ -56,6 +60,63 @@ pub async fn load_trips(account_id: &str) -> Option<TripsSnapshot> {
         Ok(snapshot) => snapshot,
         Err(e) => {
             leptos::logging::warn!("could not read the saved trips: {e}");
+            None
+        }
+    }
+}
+
+/// Where one trip stood in its yard's queue, as last received, kept so the driver still sees
+/// it (and an estimate from it) in a dead zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TripQueueSnapshot {
+    /// When this phone received it, by the phone's own clock: the offline estimate measures
+    /// the time since then with the same clock, so a phone whose clock is off still counts
+    /// the minutes right.
+    pub received_at_ms: i64,
+    pub view: TripQueueView,
+}
+
+fn trip_queue_key(account_id: &str, trip_id: &str) -> String {
+    format!("queue/{account_id}/{trip_id}")
+}
+
+pub async fn save_trip_queue(account_id: &str, snapshot: &TripQueueSnapshot) {
+    let key = trip_queue_key(account_id, &snapshot.view.trip_id);
+    if let Err(e) = db::put(db::SNAPSHOTS, &key, snapshot).await {
+        leptos::logging::warn!("could not save the queue position for offline use: {e}");
+    }
+}
+
+pub async fn load_trip_queue(account_id: &str, trip_id: &str) -> Option<TripQueueSnapshot> {
+    match db::get(db::SNAPSHOTS, &trip_queue_key(account_id, trip_id)).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            leptos::logging::warn!("could not read the saved queue position: {e}");
+            None
+        }
+    }
+}
+
+const BOARD_KEY: &str = "board";
+
+/// The public queue board as last received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardSnapshot {
+    pub fetched_at_ms: i64,
+    pub board: BoardResponse,
+}
+
+pub async fn save_board(snapshot: &BoardSnapshot) {
+    if let Err(e) = db::put(db::SNAPSHOTS, BOARD_KEY, snapshot).await {
+        leptos::logging::warn!("could not save the queue board for offline use: {e}");
+    }
+}
+
+pub async fn load_board() -> Option<BoardSnapshot> {
+    match db::get(db::SNAPSHOTS, BOARD_KEY).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            leptos::logging::warn!("could not read the saved queue board: {e}");
             None
         }
     }

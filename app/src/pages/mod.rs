@@ -2,10 +2,13 @@
 
 mod account;
 mod admin;
+mod board;
 mod book;
 mod home;
 mod not_found;
 mod operator;
+mod operator_queue;
+mod queue;
 mod sign_in;
 mod sign_up;
 mod staff_homes;
@@ -14,10 +17,13 @@ mod verify;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use board::BoardPage;
 pub use book::BookPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use operator::OperatorHomePage;
+pub use operator_queue::OperatorQueuePage;
+pub use queue::QueuePage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use staff_homes::OfficerHomePage;

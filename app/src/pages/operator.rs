@@ -70,6 +70,13 @@ fn OperatorHome() -> impl IntoView {
                         &LocalDateTime::from_unix_ms(s.first_seen_at_ms).date_time_string())])}
                 </p>
             })}
+            {yard.is_some().then(|| view! {
+                <p>
+                    <a class="button" href="/operator/queue" data-testid="open-operator-queue">
+                        {move || i18n.t(Key::QueueOpenOperatorQueue)}
+                    </a>
+                </p>
+            })}
             {yard.map(|yard| view! {
                 <DayBookings yard=yard.clone()/>
                 <YardSettings yard/>
@@ -78,7 +85,8 @@ fn OperatorHome() -> impl IntoView {
     }
 }
 
-fn lane_key(lane: Lane) -> Key {
+/// The translated name of a lane (also on the queue screens).
+pub(crate) fn lane_key(lane: Lane) -> Key {
     match lane {
         Lane::General => Key::YardLaneGeneral,
         Lane::Perishable => Key::YardLanePerishable,

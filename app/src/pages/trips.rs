@@ -111,6 +111,8 @@ pub fn merge(
                     }
                 }
             }
+            // A yard operator's write: never in a driver's or trader's outbox.
+            OpKind::CheckIn => {}
         }
     }
     (vehicles, trips)
@@ -201,10 +203,14 @@ fn SyncBar() -> impl IntoView {
     };
     view! {
         <div class="sync-bar" role="status" aria-live="polite">
-            <p data-testid="pending-count" data-count=move || pending().to_string()>
-                {move || match pending() {
-                    0 => i18n.t(Key::TripsAllSent).to_owned(),
-                    n => i18n.t_with(Key::TripsPending, &[("count", &n.to_string())]),
+            <p
+                data-testid="pending-count"
+                data-count=move || sync_state.outbox_loaded.get().then(|| pending().to_string())
+            >
+                {move || match (sync_state.outbox_loaded.get(), pending()) {
+                    (false, _) => String::new(),
+                    (true, 0) => i18n.t(Key::TripsAllSent).to_owned(),
+                    (true, n) => i18n.t_with(Key::TripsPending, &[("count", &n.to_string())]),
                 }}
             </p>
             <p class="muted" data-testid="last-sync">
@@ -262,6 +268,7 @@ fn RejectedItem(write: RejectedWrite) -> impl IntoView {
         OpKind::CreateTrip => Key::TripsKindTrip,
         OpKind::SetDeclaration => Key::TripsKindDeclaration,
         OpKind::CancelTrip => Key::TripsKindCancel,
+        OpKind::CheckIn => Key::QueueKindCheckIn,
     };
     let code = write.code;
     view! {
@@ -333,8 +340,9 @@ fn TripCard(
             })
         })
     });
-    let can_book =
-        matches!(shown, Shown::Stored(TripStatus::Accepted)) && trip.dto.declaration.is_some();
+    let accepted = matches!(shown, Shown::Stored(TripStatus::Accepted));
+    let can_book = accepted && trip.dto.declaration.is_some();
+    let queue_href = super::queue::queue_href(&trip.dto.id);
     let needs_declaration = trip.dto.declaration.is_none() && can_change;
     let direction_key = if trip.dto.direction == Direction::Export {
         Key::TripsExport
@@ -370,6 +378,9 @@ fn TripCard(
                 </Show>
                 <Show when=move || has_pass>
                     <a class="button" href=pass_href.clone() data-testid="show-pass">{move || i18n.t(Key::TripsShowPass)}</a>
+                </Show>
+                <Show when=move || accepted>
+                    <a class="button secondary" href=queue_href.clone() data-testid="trip-queue">{move || i18n.t(Key::QueueOpenQueue)}</a>
                 </Show>
                 <Show when=move || can_change>
                     <CancelButton trip_id=trip_id.clone()/>

@@ -2,7 +2,7 @@
 //! with or without a network, whether it is valid, for which vehicle, gate and time.
 //!
 //! Verification runs in the separate verifier module ([`crate::verifier`]), loaded only on
-//! this screen; the trust list and deny-list are the copy saved on the phone
+//! the screens that read passes (this one and the yard operator's check-in); the trust list and deny-list are the copy saved on the phone
 //! ([`trust_store`]), refreshed whenever the screen is open online. The officer's gate comes
 //! from the account, so a pass for another gate is refused here.
 
@@ -10,23 +10,13 @@ use crate::components::RequireRole;
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
 use crate::offline::trust_store::{self, TrustSnapshot};
+use crate::scanner::{CameraView, Scanner};
 use crate::state::{use_connectivity, use_session};
 use crate::verifier::{self, Claims, Verdict, VerifierError};
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::time::LocalDateTime;
 use shared::{Gate, Role};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack};
-
-/// Time between two decoded camera frames: quick enough to feel instant, light on a cheap
-/// phone's CPU (decoding a frame takes tens of milliseconds).
-const FRAME_INTERVAL_MS: u32 = 150;
-/// Frames are scaled down to this width before decoding: a pass's QR code held up to the
-/// camera still has several pixels per module, and decoding stays fast.
-const FRAME_MAX_WIDTH: u32 = 640;
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -52,14 +42,6 @@ enum ModuleState {
     Loading,
     Ready,
     Unavailable,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum CameraState {
-    Off,
-    Starting,
-    Scanning,
-    Failed,
 }
 
 /// Runs checks: the pass, the saved trust material, the officer's gate, the phone's clock.
@@ -101,106 +83,6 @@ impl Checker {
     }
 }
 
-/// The rear camera, a frame every [`FRAME_INTERVAL_MS`] decoded until a QR code reads.
-#[derive(Clone, Copy)]
-struct Scanner {
-    state: RwSignal<CameraState>,
-    stream: StoredValue<Option<MediaStream>, LocalStorage>,
-    video: NodeRef<html::Video>,
-    canvas: NodeRef<html::Canvas>,
-    checker: Checker,
-}
-
-impl Scanner {
-    fn toggle(self) {
-        match self.state.get_untracked() {
-            CameraState::Starting | CameraState::Scanning => self.stop(),
-            CameraState::Off | CameraState::Failed => self.start(),
-        }
-    }
-
-    fn start(self) {
-        self.state.set(CameraState::Starting);
-        self.checker.outcome.set(None);
-        spawn_local(async move {
-            let Some(video) = self.video.get_untracked() else {
-                return;
-            };
-            let stream = match open_rear_camera().await {
-                Ok(stream) => stream,
-                Err(e) => {
-                    leptos::logging::warn!("camera not available: {e:?}");
-                    let _ = self.state.try_set(CameraState::Failed);
-                    return;
-                }
-            };
-            video.set_src_object(Some(&stream));
-            let _ = self.stream.try_set_value(Some(stream));
-            if self.state.try_get_untracked() != Some(CameraState::Starting) {
-                // Stopped (or left the screen) while the camera was opening.
-                self.stop();
-                return;
-            }
-            if let Ok(playing) = video.play() {
-                let _ = JsFuture::from(playing).await;
-            }
-            let _ = self.state.try_set(CameraState::Scanning);
-            self.scan(&video).await;
-        });
-    }
-
-    async fn scan(self, video: &HtmlVideoElement) {
-        let Some(canvas) = self.canvas.get_untracked() else {
-            self.stop();
-            return;
-        };
-        while self.state.try_get_untracked() == Some(CameraState::Scanning) {
-            match verifier::decode_video_frame(video, &canvas, FRAME_MAX_WIDTH).await {
-                Ok(Some(text)) => {
-                    self.stop();
-                    self.checker.check(text);
-                    return;
-                }
-                Ok(None) => {}
-                Err(VerifierError::Unavailable(e)) => {
-                    leptos::logging::warn!("verifier not available: {e}");
-                    self.stop();
-                    let _ = self.checker.outcome.try_set(Some(Outcome::Unavailable));
-                    return;
-                }
-                Err(VerifierError::Input(e)) => leptos::logging::warn!("frame not decoded: {e}"),
-            }
-            gloo_timers::future::TimeoutFuture::new(FRAME_INTERVAL_MS).await;
-        }
-    }
-
-    /// Turns the camera off (its light too) and stops scanning.
-    fn stop(self) {
-        if let Some(stream) = self.stream.try_update_value(Option::take).flatten() {
-            for track in stream.get_tracks() {
-                if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
-                    track.stop();
-                }
-            }
-        }
-        if let Some(video) = self.video.get_untracked() {
-            video.set_src_object(None);
-        }
-        let _ = self.state.try_set(CameraState::Off);
-    }
-}
-
-async fn open_rear_camera() -> Result<MediaStream, JsValue> {
-    let devices = window().navigator().media_devices()?;
-    let video = js_sys::Object::new();
-    js_sys::Reflect::set(&video, &"facingMode".into(), &"environment".into())?;
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_video(&video);
-    constraints.set_audio(&JsValue::FALSE);
-    let stream = JsFuture::from(devices.get_user_media_with_constraints(&constraints)?).await?;
-    stream.dyn_into()
-}
-
 #[component]
 fn Verify() -> impl IntoView {
     let i18n = use_i18n();
@@ -215,13 +97,12 @@ fn Verify() -> impl IntoView {
         trust: RwSignal::new(None),
         outcome: RwSignal::new(None),
     };
-    let scanner = Scanner {
-        state: RwSignal::new(CameraState::Off),
-        stream: StoredValue::new_local(None),
-        video: NodeRef::new(),
-        canvas: NodeRef::new(),
-        checker,
-    };
+    let scanner = Scanner::new(
+        move |text| checker.check(text),
+        move || {
+            let _ = checker.outcome.try_set(Some(Outcome::Unavailable));
+        },
+    );
     on_cleanup(move || scanner.stop());
 
     // The saved trust material at once; a fresh copy whenever online. Loading the verifier now
@@ -337,12 +218,7 @@ fn Verify() -> impl IntoView {
         Some(view! { <VerdictPanel outcome=shown gates/> })
     };
 
-    let scanning = move || {
-        matches!(
-            scanner.state.get(),
-            CameraState::Starting | CameraState::Scanning
-        )
-    };
+    let scanning = move || scanner.is_on();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         scanner.stop();
@@ -369,20 +245,15 @@ fn Verify() -> impl IntoView {
             <p class="intro">{move || i18n.t(Key::VerifyIntro)}</p>
             <button type="button" class="scan-button" data-testid="scan-button"
                 aria-pressed=move || scanning().to_string()
-                on:click=move |_| scanner.toggle()>
+                on:click=move |_| {
+                    if !scanner.is_on_untracked() {
+                        outcome.set(None);
+                    }
+                    scanner.toggle()
+                }>
                 {move || if scanning() { i18n.t(Key::VerifyStop) } else { i18n.t(Key::VerifyScan) }}
             </button>
-            {move || (scanner.state.get() == CameraState::Scanning).then(|| view! {
-                <p class="status" data-testid="scanning">{i18n.t(Key::VerifyScanning)}</p>
-            })}
-            {move || (scanner.state.get() == CameraState::Failed).then(|| view! {
-                <p class="form-error" data-testid="camera-error">{i18n.t(Key::VerifyCameraFailed)}</p>
-            })}
-            <video class="camera" data-testid="camera-preview" node_ref=scanner.video
-                playsinline=true muted=true
-                aria-label=move || i18n.t(Key::VerifyCameraPreview)
-                hidden=move || !scanning()></video>
-            <canvas node_ref=scanner.canvas hidden=true></canvas>
+            <CameraView scanner/>
             <form class="paste-pass" on:submit=submit>
                 <div class="field">
                     <label for="pass-input">{move || i18n.t(Key::VerifyPasteLabel)}</label>
@@ -496,7 +367,9 @@ fn ClaimsDetails(claims: Claims, gates: LocalResource<Vec<Gate>>) -> impl IntoVi
     }
 }
 
-fn reason_key(code: &str) -> Key {
+/// The translated verifier reason (`expired`, `revoked`…); also for the edge's `pass_not_valid`,
+/// whose message is the same code.
+pub(crate) fn reason_key(code: &str) -> Key {
     match code {
         "malformed" => Key::VerifyReasonMalformed,
         "bad_signature" => Key::VerifyReasonBadSignature,
@@ -510,14 +383,14 @@ fn reason_key(code: &str) -> Key {
 }
 
 /// The gate's name in `lang`, or its id if the directory does not know it (yet).
-fn gate_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
+pub(crate) fn gate_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
     gates
         .iter()
         .find(|g| g.id.as_str() == id)
         .map_or_else(|| id.to_owned(), |g| g.name.get(lang).to_owned())
 }
 
-fn yard_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
+pub(crate) fn yard_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
     gates
         .iter()
         .flat_map(|g| &g.yards)

@@ -97,7 +97,13 @@ impl From<Error> for ApiError {
             | ErrorCode::VehicleAlreadyBooked
             | ErrorCode::BookingNotActive
             | ErrorCode::CapacityBelowBooked
-            | ErrorCode::IdempotencyKeyReused => 409,
+            | ErrorCode::IdempotencyKeyReused
+            | ErrorCode::QueueWrongYard
+            | ErrorCode::AlreadyCheckedIn
+            | ErrorCode::QueueEmpty
+            | ErrorCode::QueueEntryNotCalled
+            | ErrorCode::QueueCallTooRecent => 409,
+            ErrorCode::PassNotValid => 422,
             ErrorCode::BookingCapReached | ErrorCode::BookingPaused | ErrorCode::PlateMismatch => {
                 403
             }

@@ -16,6 +16,7 @@ pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 use crate::accounts::{self, ClientAddress, Limits};
 use crate::auth::{self, Authentication, Principal};
 use crate::bookings::{self, YardBooking};
+use crate::queue::{self, YardQueue};
 use crate::{audit, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
@@ -51,7 +52,7 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let route = resolve(&req.method(), &req.path())?;
     let db = env.d1(DB_BINDING)?;
     let now = now_ms();
-    let auth = auth::authenticate(req.headers().get("authorization")?, &db, now).await?;
+    let auth = auth::authenticate(authorization(&req)?, &db, now).await?;
     // An unreadable yard id is nobody's yard here; the handler then reports it as invalid.
     let path_yard = route.yard_id().ok().flatten();
     auth::authorize(route.spec.access, &auth, path_yard.as_ref())?;
@@ -93,7 +94,8 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         RouteId::Sync => {
             let body = read_json_body(&mut req).await?;
             let signer = passes::signer(env)?;
-            let synced = sync::sync(&db, &signer, signed_in(&auth)?, body, now).await?;
+            let clock = booking_clock(env, &req, now);
+            let synced = sync::sync(env, &db, &signer, signed_in(&auth)?, body, clock).await?;
             // A cancelled trip gives its yard places back (never a no-show for its owner).
             bookings::release_for_trips(env, &db, &synced.cancelled_trips, now).await;
             json(&synced.response)
@@ -102,6 +104,47 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         RouteId::PassKeys => json(&passes::trust_list(&db, &passes::signer(env)?, now).await?),
         RouteId::PassRevocations => json(&passes::deny_list(&db, now).await?),
         RouteId::MyBookings => json(&bookings::mine(&db, signed_in(&auth)?).await?),
+        RouteId::QueueCheckIn
+        | RouteId::YardQueue
+        | RouteId::QueueCall
+        | RouteId::QueueServe
+        | RouteId::QueueAbsent
+        | RouteId::QueueMove => {
+            let yard = YardQueue {
+                env,
+                db: &db,
+                yard: required_yard(&route)?,
+                now_ms: booking_clock(env, &req, now),
+            };
+            match route.spec.id {
+                RouteId::QueueCheckIn => yard.check_in(read_json_body(&mut req).await?).await,
+                RouteId::YardQueue => yard.view().await,
+                RouteId::QueueCall => yard.call(read_json_body(&mut req).await?).await,
+                RouteId::QueueServe => yard.serve(route.entry_id()?).await,
+                RouteId::QueueAbsent => yard.absent(route.entry_id()?).await,
+                _ => {
+                    let body = read_json_body(&mut req).await?;
+                    yard.move_entry(signed_in(&auth)?, route.entry_id()?, body)
+                        .await
+                }
+            }
+        }
+        RouteId::TripQueue => {
+            let trip = route.trip_id()?;
+            let yard = queue::yard_of_own_trip(&db, signed_in(&auth)?, trip.as_str()).await?;
+            let yard = YardQueue {
+                env,
+                db: &db,
+                yard,
+                now_ms: booking_clock(env, &req, now),
+            };
+            yard.trip(trip.as_str()).await
+        }
+        RouteId::TripQueueLive => {
+            let trip = route.trip_id()?;
+            queue::live(env, &db, signed_in(&auth)?, trip.as_str(), &req).await
+        }
+        RouteId::Board => json(&queue::board(&db, now).await?),
         RouteId::YardAvailability
         | RouteId::Book
         | RouteId::CancelBooking
@@ -158,6 +201,23 @@ fn booking_clock(env: &Env, req: &Request, now_ms: i64) -> i64 {
         .flatten()
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(now_ms)
+}
+
+/// The caller's credentials: the `Authorization` header, or, for a WebSocket (browsers cannot
+/// set headers on one), a `bearer.<token>` entry among the offered subprotocols.
+fn authorization(req: &Request) -> Result<Option<String>, ApiError> {
+    if let Some(header) = req.headers().get("authorization")? {
+        return Ok(Some(header));
+    }
+    let offered = req
+        .headers()
+        .get("sec-websocket-protocol")?
+        .unwrap_or_default();
+    Ok(offered
+        .split(',')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("bearer."))
+        .map(|token| format!("Bearer {token}")))
 }
 
 /// A query parameter of the request URL.

@@ -38,6 +38,15 @@ pub enum RouteId {
     YardConfig,
     SetYardConfig,
     MyBookings,
+    QueueCheckIn,
+    YardQueue,
+    QueueCall,
+    QueueServe,
+    QueueAbsent,
+    QueueMove,
+    TripQueue,
+    TripQueueLive,
+    Board,
 }
 
 #[derive(Debug)]
@@ -52,6 +61,8 @@ pub struct RouteSpec {
 const ADMIN: &[Role] = &[Role::Admin];
 /// Those who register vehicles and trips: drivers, and trading households for hired trucks.
 const TRIP_OWNERS: &[Role] = &[Role::Driver, Role::Trader];
+/// Those whose phones keep an outbox: trip owners, and yard operators (offline check-ins).
+const OUTBOX_WRITERS: &[Role] = &[Role::Driver, Role::Trader, Role::YardOperator];
 /// Those who check passes at gates and yards.
 const PASS_CHECKERS: &[Role] = &[Role::Officer, Role::YardOperator, Role::Admin];
 
@@ -145,7 +156,7 @@ pub const ROUTES: &[RouteSpec] = &[
         id: RouteId::Sync,
         method: "POST",
         pattern: "/api/sync",
-        access: Access::Roles(TRIP_OWNERS),
+        access: Access::Roles(OUTBOX_WRITERS),
     },
     RouteSpec {
         id: RouteId::Trips,
@@ -216,6 +227,62 @@ pub const ROUTES: &[RouteSpec] = &[
         pattern: "/api/bookings",
         access: Access::Roles(TRIP_OWNERS),
     },
+    // The yard queue: the yard's staff run it; a trip's owner sees where the trip stands (the
+    // handler checks the owner); anyone sees the board.
+    RouteSpec {
+        id: RouteId::QueueCheckIn,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/queue/check-ins",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::YardQueue,
+        method: "GET",
+        pattern: "/api/yards/{yard_id}/queue",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::QueueCall,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/queue/call",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::QueueServe,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/queue/entries/{entry_id}/serve",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::QueueAbsent,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/queue/entries/{entry_id}/absent",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::QueueMove,
+        method: "POST",
+        pattern: "/api/yards/{yard_id}/queue/entries/{entry_id}/move",
+        access: Access::StaffOfPathYard,
+    },
+    RouteSpec {
+        id: RouteId::TripQueue,
+        method: "GET",
+        pattern: "/api/trips/{trip_id}/queue",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    RouteSpec {
+        id: RouteId::TripQueueLive,
+        method: "GET",
+        pattern: "/api/trips/{trip_id}/queue/live",
+        access: Access::Roles(TRIP_OWNERS),
+    },
+    RouteSpec {
+        id: RouteId::Board,
+        method: "GET",
+        pattern: "/api/board",
+        access: Access::Public,
+    },
 ];
 
 /// A matched route with its path parameters (raw; parsed by the typed accessors).
@@ -243,6 +310,21 @@ impl Resolved {
         self.param("booking_id")
             .map(str::to_owned)
             .ok_or_else(|| ApiError::not_found("no booking in the path"))
+    }
+
+    /// The `{entry_id}` of the path, as sent (the yard's object validates it).
+    pub fn entry_id(&self) -> Result<String, ApiError> {
+        self.param("entry_id")
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::not_found("no queue entry in the path"))
+    }
+
+    /// The `{trip_id}` of the path, validated.
+    pub fn trip_id(&self) -> Result<shared::TripId, ApiError> {
+        let raw = self
+            .param("trip_id")
+            .ok_or_else(|| ApiError::not_found("no trip in the path"))?;
+        Ok(shared::TripId::parse(raw)?)
     }
 
     /// The `{account_id}` of the path, validated.

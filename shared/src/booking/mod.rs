@@ -160,7 +160,7 @@ impl Booking {
 
 /// Plates are stored as typed and parsed back on load (parsing is deterministic, so the
 /// normalised form is the same).
-mod plate_text {
+pub(crate) mod plate_text {
     use crate::Plate;
     use serde::{Deserialize, Deserializer, Serializer};
 

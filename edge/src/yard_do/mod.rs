@@ -5,21 +5,29 @@
 //! ledger's changes to storage before answering (no `await` between the change and the write,
 //! so concurrent requests never see half of one), then copies changed bookings to D1 and sets
 //! its alarm for the next no-show deadline.
+//!
+//! It also runs the yard's queue ([`shared::queue::Queue`], see [`queue`]): check-ins, calls,
+//! and the WebSockets of the phones that follow their place (hibernating between updates;
+//! each socket is tagged with its trip, so the object knows whom to tell what after waking).
+
+mod queue;
 
 use crate::http::{ApiError, DB_BINDING};
 use crate::yard_booking::{self, BookingCall, BookingEnvelope};
 use crate::yard_call::YardCall;
+use crate::yard_queue::QueueEnvelope;
 use serde::Deserialize;
 use shared::booking::{Booking, BookingId, Change, IdempotencyRecord, Ledger, YardConfig};
+use shared::queue::{Queue, QueueStats};
 use shared::wire::v1::YardStatusResponse;
 use shared::{GateId, YardId};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue,
-    State,
+    State, WebSocket, WebSocketIncomingMessage,
 };
 
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 
 #[durable_object]
 pub struct YardDo {
@@ -27,6 +35,10 @@ pub struct YardDo {
     env: Env,
     /// The ledger, once restored; dropped if writing its changes ever fails.
     ledger: RefCell<Option<Ledger>>,
+    /// The queue, once restored; dropped if writing its changes ever fails.
+    queue: RefCell<Option<Queue>>,
+    /// Whether the last queue call changed the queue (then phones and D1 are told).
+    queue_changed: Cell<bool>,
 }
 
 impl DurableObject for YardDo {
@@ -35,6 +47,8 @@ impl DurableObject for YardDo {
             state,
             env,
             ledger: RefCell::new(None),
+            queue: RefCell::new(None),
+            queue_changed: Cell::new(false),
         }
     }
 
@@ -52,7 +66,43 @@ impl DurableObject for YardDo {
                 self.after_changes(&sql).await;
                 Ok(answer.unwrap_or_else(|e| e.into_response()))
             }
+            YardCall::Queue => {
+                let envelope: QueueEnvelope = req.json().await?;
+                let now = envelope.now_ms;
+                let answer = self.queue(&sql, &yard, envelope);
+                self.after_changes(&sql).await;
+                self.after_queue_changes(&sql, &yard, now).await;
+                Ok(answer
+                    .and_then(|v| Ok(Response::from_json(&v)?))
+                    .unwrap_or_else(|e| e.into_response()))
+            }
+            YardCall::Live => Ok(self
+                .accept_live(&sql, &yard, &req)
+                .unwrap_or_else(|e| e.into_response())),
         }
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        _message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let sql = self.state.storage().sql();
+        migrate(&sql)?;
+        self.answer_socket(&sql, &ws);
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        // Answer the close so the phone's side finishes cleanly.
+        let _ = ws.close(Some(code.clamp(1000, 4999) as u16), Some("bye"));
+        Ok(())
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -67,6 +117,13 @@ impl DurableObject for YardDo {
             }) {
                 worker::console_error!("no-show release failed: {e:?}");
             }
+            if let Err(e) = self.with_queue(&sql, |queue| {
+                queue.prune(now);
+                Ok(())
+            }) {
+                worker::console_error!("queue pruning failed: {e:?}");
+            }
+            self.after_queue_changes(&sql, &yard, now).await;
         }
         self.after_changes(&sql).await;
         Response::ok("")
@@ -154,6 +211,69 @@ impl YardDo {
         Ok(Response::from_json(&value)?)
     }
 
+    fn queue(
+        &self,
+        sql: &SqlStorage,
+        yard: &YardId,
+        envelope: QueueEnvelope,
+    ) -> std::result::Result<serde_json::Value, ApiError> {
+        let now = envelope.now_ms;
+        let gate = GateId::parse(&envelope.gate)?;
+        let defaults = Some((gate, envelope.defaults));
+        self.with_ledger(sql, yard, defaults, |ledger| {
+            ledger.release_no_shows(now);
+            self.with_queue(sql, |queue| {
+                self.queue_call(sql, ledger, queue, yard, envelope.call, now)
+            })
+        })
+    }
+
+    /// Runs `f` on the queue (restoring it first if needed), then writes its changes, like
+    /// [`YardDo::with_ledger`].
+    fn with_queue<T>(
+        &self,
+        sql: &SqlStorage,
+        f: impl FnOnce(&mut Queue) -> std::result::Result<T, ApiError>,
+    ) -> std::result::Result<T, ApiError> {
+        let mut slot = self.queue.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(queue::restore(sql).map_err(|e| {
+                worker::console_error!("restoring the queue failed: {e:?}");
+                ApiError::internal()
+            })?);
+        }
+        let queue = slot.as_mut().ok_or_else(ApiError::internal)?;
+        let result = f(queue);
+        let changes = queue.take_changes();
+        if let Err(e) = queue::persist(sql, &changes) {
+            worker::console_error!("storing queue changes failed: {e:?}");
+            *slot = None;
+            return Err(ApiError::internal());
+        }
+        if !changes.is_empty() {
+            self.queue_changed.set(true);
+        }
+        result
+    }
+
+    /// After a queue change: every connected phone hears where it stands (first: it is what
+    /// drivers wait for), then D1 gets the changed entries and the yard's figures.
+    async fn after_queue_changes(&self, sql: &SqlStorage, yard: &YardId, now: i64) {
+        if !self.queue_changed.replace(false) {
+            return;
+        }
+        self.push_positions(yard, now);
+        let stats = match self.queue.borrow().as_ref() {
+            Some(queue) => QueueStats::of(queue, now),
+            None => return,
+        };
+        if let Err(e) = queue::copy_to_d1(&self.env, sql, yard, &stats).await {
+            worker::console_error!(
+                "copying the queue to D1 failed (kept for the next call): {e:?}"
+            );
+        }
+    }
+
     /// Runs `f` on the ledger (restoring it first if needed), then writes its changes. If the
     /// write fails, the in-memory ledger is dropped so the next call restores what was stored.
     fn with_ledger<T>(
@@ -237,6 +357,7 @@ fn migrate(sql: &SqlStorage) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS d1_pending (id TEXT PRIMARY KEY)",
         None,
     )?;
+    queue::migrate(sql)?;
     sql.exec(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -253,6 +374,18 @@ struct JsonRow {
 #[derive(Deserialize)]
 struct TextValue {
     value: String,
+}
+
+/// The yard this object is, once a call has told it.
+fn stored_yard(sql: &SqlStorage) -> Result<Option<YardId>> {
+    Ok(stored_text(sql, "yard_id")?.and_then(|y| YardId::parse(&y).ok()))
+}
+
+fn nullable_i64(value: Option<i64>) -> SqlStorageValue {
+    match value {
+        Some(v) => v.into(),
+        None => SqlStorageValue::Null,
+    }
 }
 
 fn stored_text(sql: &SqlStorage, key: &str) -> Result<Option<String>> {

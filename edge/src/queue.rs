@@ -1,0 +1,373 @@
+//! The yard queue at the edge: the Worker's side.
+//!
+//! A check-in starts here: the scanned pass is verified (signature, trust list, deny-list,
+//! validity, gate), the pass must be for this yard if it carries a booking, and the trip is read
+//! from D1; then the yard's object, the queue's only writer, places the vehicle. Operators' other
+//! calls go straight to the object. A trip's owner finds where the trip stands (and follows it
+//! over a WebSocket) through D1's copy of the queues; the public board reads D1's figures.
+
+use crate::audit;
+use crate::auth::Principal;
+use crate::gates;
+use crate::http::ApiError;
+use crate::passes;
+use crate::yard_call::YardCall;
+use crate::yard_queue::{CheckInTrip, QueueCall, QueueEnvelope};
+use serde::Deserialize;
+use serde_json::json;
+use shared::booking::YardConfig;
+use shared::pass::{self, Kid, PassId, PassKind, TrustedKey, Verdict, VerifyContext};
+use shared::queue::QueueStats;
+use shared::wire::v1::{
+    BoardResponse, BoardYardDto, CallRequest, CheckInPayload, CheckInRequest, MoveRequest,
+};
+use shared::{AuditEvent, Error, ErrorCode, Role, TripStatus, YardId};
+use worker::{D1Database, Env, Request, Response};
+
+/// One yard's queue calls for one request.
+pub struct YardQueue<'a> {
+    pub env: &'a Env,
+    pub db: &'a D1Database,
+    pub yard: YardId,
+    pub now_ms: i64,
+}
+
+impl YardQueue<'_> {
+    /// `POST …/queue/check-ins`: the operator scanned a pass just now (or at `scanned_at_ms`).
+    pub async fn check_in(&self, body: CheckInRequest) -> Result<Response, ApiError> {
+        let scanned_at_ms = body.scanned_at_ms.unwrap_or(self.now_ms);
+        let trip = self.verified_trip(&body.pass).await?;
+        let mut response = self
+            .send(QueueCall::CheckIn {
+                trip,
+                scanned_at_ms,
+                key: None,
+            })
+            .await?;
+        if response.status_code() == 200 {
+            let body: serde_json::Value = response.json().await?;
+            let mut created = Response::from_json(&body)?.with_status(201);
+            created.headers_mut().set("cache-control", "no-store")?;
+            return Ok(created);
+        }
+        Ok(response)
+    }
+
+    /// A check-in from an operator's outbox, applied exactly once per `key` (`client:seq`).
+    /// The inner result is the write's outcome (applied, or refused with the reason the phone
+    /// shows); the outer error is a failure of ours, which the phone retries later.
+    pub async fn check_in_from_outbox(
+        &self,
+        payload: CheckInPayload,
+        key: String,
+    ) -> Result<Result<(), Error>, ApiError> {
+        let trip = match self.verified_trip(&payload.pass).await {
+            Ok(trip) => trip,
+            Err(e) if e.status() >= 500 => return Err(e),
+            Err(e) => return Ok(Err(e.body().into())),
+        };
+        let mut response = self
+            .send(QueueCall::CheckIn {
+                trip,
+                scanned_at_ms: payload.scanned_at_ms,
+                key: Some(key),
+            })
+            .await?;
+        match response.status_code() {
+            200 => Ok(Ok(())),
+            status if status >= 500 => Err(ApiError::internal()),
+            _ => {
+                let body: shared::wire::v1::ErrorBody = response.json().await?;
+                Ok(Err(body.into()))
+            }
+        }
+    }
+
+    pub async fn view(&self) -> Result<Response, ApiError> {
+        self.send(QueueCall::View).await
+    }
+
+    pub async fn call(&self, body: CallRequest) -> Result<Response, ApiError> {
+        self.send(QueueCall::Call {
+            lane: body.lane,
+            count: body.count,
+        })
+        .await
+    }
+
+    pub async fn serve(&self, entry: String) -> Result<Response, ApiError> {
+        self.send(QueueCall::Serve { entry }).await
+    }
+
+    pub async fn absent(&self, entry: String) -> Result<Response, ApiError> {
+        self.send(QueueCall::Absent { entry }).await
+    }
+
+    /// Moves a waiting vehicle; an accepted move is audit-logged with its reason.
+    pub async fn move_entry(
+        &self,
+        me: &Principal,
+        entry: String,
+        body: MoveRequest,
+    ) -> Result<Response, ApiError> {
+        let detail = json!({
+            "yard_id": self.yard.as_str(),
+            "entry": &entry,
+            "position": body.position,
+            "reason": body.reason.trim(),
+        });
+        let response = self
+            .send(QueueCall::Move {
+                entry,
+                position: body.position,
+                reason: body.reason,
+            })
+            .await?;
+        if response.status_code() == 200 {
+            audit::record(
+                self.db,
+                self.now_ms,
+                Some(me.account_id.as_str()),
+                AuditEvent::QueueReordered,
+                Some(self.yard.as_str()),
+                detail,
+            )
+            .await?;
+        }
+        Ok(response)
+    }
+
+    pub async fn trip(&self, trip_id: &str) -> Result<Response, ApiError> {
+        self.send(QueueCall::Trip {
+            trip_id: trip_id.to_owned(),
+        })
+        .await
+    }
+
+    async fn send(&self, call: QueueCall) -> Result<Response, ApiError> {
+        let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
+        let envelope = QueueEnvelope {
+            gate: gate.to_string(),
+            defaults: YardConfig::from_yard(&yard),
+            now_ms: self.now_ms,
+            call,
+        };
+        YardCall::Queue
+            .send_json(self.env, &self.yard, &envelope)
+            .await
+    }
+
+    /// Verifies a scanned pass as the yard's gate would, and reads its trip.
+    async fn verified_trip(&self, code: &str) -> Result<CheckInTrip, ApiError> {
+        let (_, gate) = gates::yard_with_gate(self.db, &self.yard)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
+        let trust = trust_list(self.env, self.db, self.now_ms).await?;
+        let deny = passes::deny_list(self.db, self.now_ms).await?;
+        let deny: Vec<PassId> = deny
+            .pass_ids
+            .iter()
+            .filter_map(|id| PassId::parse_hex(id).ok())
+            .collect();
+        let verdict = pass::verify(
+            code.trim(),
+            &VerifyContext {
+                trust_list: &trust,
+                deny_list: &deny,
+                now: self.now_ms.div_euclid(1000),
+                gate: Some(&gate),
+            },
+        );
+        let claims = match verdict {
+            Verdict::Valid(claims) => claims,
+            Verdict::Invalid { reason, .. } => {
+                return Err(Error::new(ErrorCode::PassNotValid, reason.as_str()).into())
+            }
+        };
+        if claims.kind != PassKind::Trip {
+            return Err(Error::new(ErrorCode::PassNotValid, "not a trip pass").into());
+        }
+        if let Some(booking) = &claims.booking {
+            if booking.yard != self.yard {
+                return Err(Error::new(
+                    ErrorCode::QueueWrongYard,
+                    format!("the pass is booked at {}", booking.yard),
+                )
+                .into());
+            }
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            trip_id: String,
+            account_id: String,
+            status: String,
+            plate: String,
+            perishable: f64,
+        }
+        let row = self
+            .db
+            .prepare(
+                "SELECT t.id AS trip_id, t.account_id, t.status, v.plate, t.perishable
+                 FROM passes p JOIN trips t ON t.id = p.trip_id
+                 JOIN vehicles v ON v.id = t.vehicle_id WHERE p.id = ?1",
+            )
+            .bind(&[claims.id.to_hex().into()])?
+            .first::<Row>(None)
+            .await?
+            .ok_or_else(|| Error::new(ErrorCode::PassNotValid, "unknown pass"))?;
+        let status = TripStatus::parse(&row.status).map_err(|_| ApiError::internal())?;
+        if status != TripStatus::Accepted {
+            return Err(Error::new(
+                ErrorCode::InvalidTripState,
+                format!("the trip is {}", row.status),
+            )
+            .into());
+        }
+        Ok(CheckInTrip {
+            trip_id: row.trip_id,
+            account_id: row.account_id,
+            plate: row.plate,
+            perishable: row.perishable != 0.0,
+        })
+    }
+}
+
+/// The keys passes are checked against: the same list `GET /api/keys` serves.
+async fn trust_list(env: &Env, db: &D1Database, now_ms: i64) -> Result<Vec<TrustedKey>, ApiError> {
+    let keys = passes::trust_list(db, &passes::signer(env)?, now_ms).await?;
+    Ok(keys
+        .keys
+        .iter()
+        .filter_map(|k| {
+            let kid = Kid::parse_hex(&k.kid).ok()?;
+            let bytes = hex_32(&k.public_key)?;
+            Some(TrustedKey {
+                kid,
+                public_key: bytes,
+            })
+        })
+        .collect())
+}
+
+fn hex_32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The trip's owner asks where it stands: its newest check-in, or else its active booking,
+/// names the yard. Someone else's trip is refused; a trip at no yard is not found.
+pub async fn yard_of_own_trip(
+    db: &D1Database,
+    me: &Principal,
+    trip_id: &str,
+) -> Result<YardId, ApiError> {
+    #[derive(Deserialize)]
+    struct Owner {
+        account_id: String,
+    }
+    let owner = db
+        .prepare("SELECT account_id FROM trips WHERE id = ?1")
+        .bind(&[trip_id.into()])?
+        .first::<Owner>(None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trip"))?;
+    if owner.account_id != me.account_id.as_str() {
+        return Err(ApiError::new(
+            403,
+            ErrorCode::Forbidden,
+            "this trip belongs to another account",
+        ));
+    }
+    #[derive(Deserialize)]
+    struct Yard {
+        yard_id: String,
+    }
+    let yard = db
+        .prepare(
+            "SELECT yard_id FROM queue_entries WHERE trip_id = ?1
+             UNION ALL
+             SELECT yard_id FROM (SELECT yard_id FROM bookings
+               WHERE trip_id = ?1 AND status IN ('active', 'checked_in')
+               ORDER BY slot_start_ms DESC)
+             LIMIT 1",
+        )
+        .bind(&[trip_id.into()])?
+        .first::<Yard>(None)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("the trip is neither booked nor checked in at a yard")
+        })?;
+    Ok(YardId::parse(&yard.yard_id)?)
+}
+
+/// `GET /api/trips/{trip_id}/queue/live`: hands the phone's WebSocket to the yard's object.
+pub async fn live(
+    env: &Env,
+    db: &D1Database,
+    me: &Principal,
+    trip_id: &str,
+    req: &Request,
+) -> Result<Response, ApiError> {
+    let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(Error::new(
+            ErrorCode::MalformedBody,
+            "this route expects a WebSocket upgrade",
+        )
+        .into());
+    }
+    let yard = yard_of_own_trip(db, me, trip_id).await?;
+    YardCall::forward_live(env, &yard, trip_id, req).await
+}
+
+/// `GET /api/board`: every yard with its latest figures, from D1's copy (no object is woken).
+pub async fn board(db: &D1Database, now_ms: i64) -> Result<BoardResponse, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        gate_id: String,
+        json: Option<String>,
+    }
+    let rows = db
+        .prepare(
+            "SELECT y.id, y.gate_id, s.json FROM yards y
+             LEFT JOIN yard_queue_stats s ON s.yard_id = y.id ORDER BY y.gate_id, y.id",
+        )
+        .all()
+        .await?
+        .results::<Row>()?;
+    Ok(BoardResponse {
+        as_of_ms: now_ms,
+        yards: rows
+            .into_iter()
+            .map(|r| BoardYardDto {
+                yard_id: r.id,
+                gate_id: r.gate_id,
+                stats: r
+                    .json
+                    .and_then(|j| serde_json::from_str::<QueueStats>(&j).ok()),
+            })
+            .collect(),
+    })
+}
+
+/// The roles whose outbox may carry check-ins.
+pub fn may_check_in(me: &Principal, yard: &YardId) -> Result<(), Error> {
+    let own_yard = me.role == Role::YardOperator && me.responsibility.yard() == Some(yard);
+    if own_yard {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::Forbidden,
+            "only the yard's operator checks vehicles in there",
+        ))
+    }
+}
