@@ -9,7 +9,7 @@
 // tt-fruit (tan-thanh). Passes are issued for trips in the next hours, so scans use real time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { get, signInAs } from "../lib/accounts.mjs";
+import { get, post, signInAs } from "../lib/accounts.mjs";
 import { clientId, driverWithPass, listTrips, signUpOwner, sync } from "../lib/trips.mjs";
 import { book, getConfig, nextSlotStart, ownerWithTrips, MINUTE } from "../lib/bookings.mjs";
 import {
@@ -162,7 +162,8 @@ test("a booked vehicle goes before walk-ins; a pass booked at another yard is re
   const r = await book(booked.session.token, YARD, { trip_id: booked.trip.id, slot_start_ms: slot });
   assert.equal(r.status, 200, show(r));
   const pass = (await listTrips(booked.session.token)).trips.find((t) => t.id === booked.trip.id).pass.code;
-  const cb = await checkIn(op.token, YARD, pass);
+  // It arrives five minutes into its slot (on the test clock: the slot may be tomorrow).
+  const cb = await checkIn(op.token, YARD, pass, { now: slot + 5 * MINUTE });
   assert.equal(cb.status, 201, show(cb));
   assert.equal(cb.json.entry.priority, "booked");
   assert.equal(cb.json.entry.booking_id, r.json.id);
@@ -175,6 +176,37 @@ test("a booked vehicle goes before walk-ins; a pass booked at another yard is re
   // The same pass at another yard of the gate.
   const other = await operatorFor("hn-import");
   assertRefused(await checkIn(other.token, "hn-import", pass), 409, "queue_wrong_yard", "booked elsewhere");
+});
+
+test("a scan made in time but sent after the grace period keeps its booking and its place", async () => {
+  const YARD = "hn-import";
+  const op = await operatorFor(YARD);
+  const d = await driver();
+  const config = (await getConfig(op.token, YARD)).json;
+  const slot = nextSlotStart(config);
+  const booked = await book(d.session.token, YARD, { trip_id: d.trip.id, slot_start_ms: slot });
+  assert.equal(booked.status, 200, show(booked));
+  const pass = (await listTrips(d.session.token)).trips.find((t) => t.id === d.trip.id).pass.code;
+  const graceEnd = slot + (config.slot_minutes + config.no_show.grace_minutes) * MINUTE;
+  const later = graceEnd + 20 * MINUTE;
+  // By the time the operator's phone is back online the yard has released the booking.
+  await queueView(op.token, YARD, { now: later });
+  const released = (await get("/api/bookings", { token: d.session.token })).json.bookings.find((x) => x.id === booked.json.id);
+  assert.equal(released.status, "no_show");
+  // The phone scanned the pass five minutes before the grace period ended.
+  const r = await post(
+    "/api/sync",
+    { client_id: clientId(), ops: [{ seq: 1, kind: "queue.check_in", payload: { yard_id: YARD, pass, scanned_at_ms: graceEnd - 5 * MINUTE } }] },
+    { token: op.token, headers: { "x-test-now-ms": String(later) } }
+  );
+  assert.deepEqual(r.json.results.map((x) => x.outcome), ["applied"], show(r));
+  const entry = (await queueView(op.token, YARD, { now: later })).lanes.flatMap((l) => l.waiting).find((e) => e.trip_id === d.trip.id);
+  assert.equal(entry.priority, "booked");
+  const kept = (await get("/api/bookings", { token: d.session.token })).json.bookings.find((x) => x.id === booked.json.id);
+  assert.equal(kept.status, "checked_in", "the no-show is taken back");
+  // An online check-in cannot be back-dated (that would be an unaudited move).
+  const backdated = await checkIn(op.token, YARD, (await driver()).pass.code, { scannedAt: Date.now() - 60 * MINUTE });
+  assertRefused(backdated, 400, "invalid_queue_request", "a back-dated online check-in");
 });
 
 test("200 check-ins with calls and services interleaved keep every place unique and gapless", async () => {

@@ -24,6 +24,9 @@ use shared::wire::v1::{
 use shared::{AuditEvent, Error, ErrorCode, Role, TripStatus, YardId};
 use worker::{D1Database, Env, Request, Response};
 
+/// How far an online check-in's scan time may be from the edge's clock (phones' clocks drift).
+const ONLINE_SCAN_SKEW_MS: i64 = 10 * 60_000;
+
 /// One yard's queue calls for one request.
 pub struct YardQueue<'a> {
     pub env: &'a Env,
@@ -35,7 +38,15 @@ pub struct YardQueue<'a> {
 impl YardQueue<'_> {
     /// `POST …/queue/check-ins`: the operator scanned a pass just now (or at `scanned_at_ms`).
     pub async fn check_in(&self, body: CheckInRequest) -> Result<Response, ApiError> {
+        // Online, the scan is now: a scan time far from it would be an unaudited move.
         let scanned_at_ms = body.scanned_at_ms.unwrap_or(self.now_ms);
+        if (scanned_at_ms - self.now_ms).abs() > ONLINE_SCAN_SKEW_MS {
+            return Err(Error::new(
+                ErrorCode::InvalidQueueRequest,
+                "an online check-in is scanned now (offline scans go through the outbox)",
+            )
+            .into());
+        }
         let trip = self.verified_trip(&body.pass).await?;
         let mut response = self
             .send(QueueCall::CheckIn {
@@ -61,6 +72,16 @@ impl YardQueue<'_> {
         payload: CheckInPayload,
         key: String,
     ) -> Result<Result<(), Error>, ApiError> {
+        let mut stored = self.send(QueueCall::Replay { key: key.clone() }).await?;
+        match stored.status_code() {
+            200 => return Ok(Ok(())),
+            404 => {}
+            status if status >= 500 => return Err(ApiError::internal()),
+            _ => {
+                let body: shared::wire::v1::ErrorBody = stored.json().await?;
+                return Ok(Err(body.into()));
+            }
+        }
         let trip = match self.verified_trip(&payload.pass).await {
             Ok(trip) => trip,
             Err(e) if e.status() >= 500 => return Err(e),
@@ -290,14 +311,19 @@ pub async fn yard_of_own_trip(
     struct Yard {
         yard_id: String,
     }
+    // A vehicle in a queue (waiting or called) is followed there; else its next active
+    // booking; else the queue it last left; else the booking it checked in with.
     let yard = db
         .prepare(
-            "SELECT yard_id FROM queue_entries WHERE trip_id = ?1
-             UNION ALL
-             SELECT yard_id FROM (SELECT yard_id FROM bookings
-               WHERE trip_id = ?1 AND status IN ('active', 'checked_in')
-               ORDER BY slot_start_ms DESC)
-             LIMIT 1",
+            "SELECT yard_id FROM (
+               SELECT yard_id, CASE WHEN status IN ('waiting', 'called') THEN 4 ELSE 2 END AS rank,
+                 updated_at_ms AS recency
+               FROM queue_entries WHERE trip_id = ?1
+               UNION ALL
+               SELECT yard_id, CASE WHEN status = 'active' THEN 3 ELSE 1 END AS rank,
+                 CASE WHEN status = 'active' THEN -slot_start_ms ELSE slot_start_ms END AS recency
+               FROM bookings WHERE trip_id = ?1 AND status IN ('active', 'checked_in'))
+             ORDER BY rank DESC, recency DESC LIMIT 1",
         )
         .bind(&[trip_id.into()])?
         .first::<Yard>(None)

@@ -82,10 +82,22 @@ impl YardCall {
             .durable_object(YARDS_BINDING)?
             .get_by_name(yard.as_str())?;
         let headers = Headers::new();
+        // The upgrade headers travel on; the caller's credentials stay here (the object
+        // trusts the Worker's check and needs only the trip).
         for (name, value) in upgrade.headers().entries() {
-            if name != "authorization" {
-                headers.append(&name, &value)?;
+            if name == "authorization" {
+                continue;
             }
+            if name == "sec-websocket-protocol" {
+                let kept: Vec<&str> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.starts_with("bearer."))
+                    .collect();
+                headers.append(&name, &kept.join(", "))?;
+                continue;
+            }
+            headers.append(&name, &value)?;
         }
         headers.set(YARD_ID_HEADER, yard.as_str())?;
         headers.set(crate::yard_queue::TRIP_ID_HEADER, trip_id)?;

@@ -28,6 +28,11 @@ pub enum QueueCall {
         scanned_at_ms: i64,
         key: Option<String>,
     },
+    /// The answer stored for an outbox check-in's key, if any (asked before the pass is
+    /// checked again, so a replay gets the first answer even if the pass changed since).
+    Replay {
+        key: String,
+    },
     /// The operator's view of the lanes.
     View,
     Call {

@@ -39,6 +39,38 @@ pub struct YardDo {
     queue: RefCell<Option<Queue>>,
     /// Whether the last queue call changed the queue (then phones and D1 are told).
     queue_changed: Cell<bool>,
+    /// D1's copies are written one batch at a time (see [`copy_in_order`]).
+    bookings_copy: CopyState,
+    queue_copy: CopyState,
+}
+
+/// One copy to D1 at a time: a call that arrives while a copy is waiting on D1 asks it to go
+/// round again instead of racing it (an older batch landing last would leave D1 stale).
+#[derive(Default)]
+struct CopyState {
+    running: Cell<bool>,
+    again: Cell<bool>,
+}
+
+/// Runs `copy` until nothing new was asked of it meanwhile. Each round reads the marks of what
+/// changed and clears only the marks it copied at their version, so a change made during a
+/// round is copied by the next one (or, after a failure, by the next call).
+async fn copy_in_order<F, Fut>(state: &CopyState, what: &str, mut copy: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    state.again.set(true);
+    if state.running.replace(true) {
+        return;
+    }
+    while state.again.replace(false) {
+        if let Err(e) = copy().await {
+            worker::console_error!("copying {what} to D1 failed (kept for the next call): {e:?}");
+            break;
+        }
+    }
+    state.running.set(false);
 }
 
 impl DurableObject for YardDo {
@@ -49,6 +81,8 @@ impl DurableObject for YardDo {
             ledger: RefCell::new(None),
             queue: RefCell::new(None),
             queue_changed: Cell::new(false),
+            bookings_copy: CopyState::default(),
+            queue_copy: CopyState::default(),
         }
     }
 
@@ -263,15 +297,18 @@ impl YardDo {
             return;
         }
         self.push_positions(yard, now);
-        let stats = match self.queue.borrow().as_ref() {
-            Some(queue) => QueueStats::of(queue, now),
-            None => return,
-        };
-        if let Err(e) = queue::copy_to_d1(&self.env, sql, yard, &stats).await {
-            worker::console_error!(
-                "copying the queue to D1 failed (kept for the next call): {e:?}"
-            );
-        }
+        copy_in_order(&self.queue_copy, "the queue", || async {
+            let stats = self
+                .queue
+                .borrow()
+                .as_ref()
+                .map(|queue| QueueStats::of(queue, now));
+            match stats {
+                Some(stats) => queue::copy_to_d1(&self.env, sql, yard, &stats).await,
+                None => Ok(()),
+            }
+        })
+        .await;
     }
 
     /// Runs `f` on the ledger (restoring it first if needed), then writes its changes. If the
@@ -300,9 +337,10 @@ impl YardDo {
 
     /// After a call: copy changed bookings to D1 and set the alarm for the next deadline.
     async fn after_changes(&self, sql: &SqlStorage) {
-        if let Err(e) = copy_to_d1(&self.env, sql).await {
-            worker::console_error!("copying bookings to D1 failed (kept for the next call): {e:?}");
-        }
+        copy_in_order(&self.bookings_copy, "bookings", || {
+            copy_to_d1(&self.env, sql)
+        })
+        .await;
         let deadline = self
             .ledger
             .borrow()
@@ -354,9 +392,23 @@ fn migrate(sql: &SqlStorage) -> Result<()> {
     )?;
     // Bookings changed here and not yet copied to D1.
     sql.exec(
-        "CREATE TABLE IF NOT EXISTS d1_pending (id TEXT PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS booking_d1_marks (id TEXT PRIMARY KEY, v INTEGER NOT NULL)",
         None,
     )?;
+    // Schema 2 kept unversioned marks: carry them over.
+    let old_marks = sql
+        .exec(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'd1_pending'",
+            None,
+        )?
+        .to_array::<serde_json::Value>()?;
+    if !old_marks.is_empty() {
+        sql.exec(
+            "INSERT OR IGNORE INTO booking_d1_marks (id, v) SELECT id, 1 FROM d1_pending",
+            None,
+        )?;
+        sql.exec("DROP TABLE d1_pending", None)?;
+    }
     queue::migrate(sql)?;
     sql.exec(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
@@ -369,6 +421,13 @@ fn migrate(sql: &SqlStorage) -> Result<()> {
 #[derive(Deserialize)]
 struct JsonRow {
     json: String,
+}
+
+/// A changed row and the version of its mark (see [`copy_in_order`]).
+#[derive(Deserialize)]
+struct MarkedRow {
+    json: String,
+    v: i64,
 }
 
 #[derive(Deserialize)]
@@ -471,7 +530,8 @@ fn persist(sql: &SqlStorage, changes: &[Change]) -> Result<()> {
                     ],
                 )?;
                 sql.exec(
-                    "INSERT INTO d1_pending (id) VALUES (?1) ON CONFLICT(id) DO NOTHING",
+                    "INSERT INTO booking_d1_marks (id, v) VALUES (?1, 1)
+                     ON CONFLICT(id) DO UPDATE SET v = v + 1",
                     vec![b.id.to_string().into()],
                 )?;
             }
@@ -513,9 +573,9 @@ fn persist(sql: &SqlStorage, changes: &[Change]) -> Result<()> {
 
 /// Upserts the bookings changed since the last copy into D1, then forgets them.
 async fn copy_to_d1(env: &Env, sql: &SqlStorage) -> Result<()> {
-    let rows: Vec<JsonRow> = sql
+    let rows: Vec<MarkedRow> = sql
         .exec(
-            "SELECT b.json FROM d1_pending p JOIN bookings b ON b.id = p.id",
+            "SELECT b.json, m.v FROM booking_d1_marks m JOIN bookings b ON b.id = m.id",
             None,
         )?
         .to_array()?;
@@ -546,11 +606,14 @@ async fn copy_to_d1(env: &Env, sql: &SqlStorage) -> Result<()> {
                 (b.updated_at_ms as f64).into(),
             ])?,
         );
-        ids.push(b.id.to_string());
+        ids.push((b.id.to_string(), row.v));
     }
     db.batch(statements).await?;
-    for id in ids {
-        sql.exec("DELETE FROM d1_pending WHERE id = ?1", vec![id.into()])?;
+    for (id, v) in ids {
+        sql.exec(
+            "DELETE FROM booking_d1_marks WHERE id = ?1 AND v = ?2",
+            vec![id.into(), v.into()],
+        )?;
     }
     Ok(())
 }

@@ -1,18 +1,21 @@
 //! The yard object's queue: running a [`QueueCall`], storing the queue's changes, pushing
 //! positions to the phones that follow them, and copying the figures to D1.
 
-use super::{JsonRow, YardDo};
+use super::{JsonRow, MarkedRow, YardDo};
 use crate::http::{ApiError, DB_BINDING};
 use crate::yard_queue::{CheckInTrip, QueueCall, TRIP_ID_HEADER};
 use serde::{Deserialize, Serialize};
-use shared::booking::{Lane, Ledger};
+use shared::booking::{BookingStatus, Lane, Ledger};
 use shared::queue::{
     BookedSlot, CheckIn, Entry, Queue, QueueChange, QueueEntryId, QueuePolicy, QueueStats,
 };
 use shared::wire::v1::{CallResponse, CheckInResponse, ErrorBody};
-use shared::{AccountId, Error, Plate, TripId, YardId};
+use shared::{AccountId, Error, ErrorCode, Plate, TripId, YardId};
 use std::collections::HashMap;
 use worker::{Env, Response, Result, SqlStorage, WebSocket};
+
+/// Sockets kept per trip (a phone, and a second one of the same household).
+const MAX_SOCKETS_PER_TRIP: usize = 3;
 
 pub(super) fn migrate(sql: &SqlStorage) -> Result<()> {
     sql.exec(
@@ -27,9 +30,9 @@ pub(super) fn migrate(sql: &SqlStorage) -> Result<()> {
            json TEXT NOT NULL)",
         None,
     )?;
-    // Entries changed here and not yet copied to D1.
+    // Entries changed here and not yet copied to D1, with a version per change.
     sql.exec(
-        "CREATE TABLE IF NOT EXISTS queue_d1_pending (id TEXT PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS queue_d1_marks (id TEXT PRIMARY KEY, v INTEGER NOT NULL)",
         None,
     )?;
     Ok(())
@@ -77,15 +80,24 @@ impl YardDo {
                         entry: e,
                     }
                 });
-                if let Some(key) = &key {
-                    let answer = match &result {
-                        Ok(r) => StoredAnswer::Ok(serde_json::to_value(r).unwrap_or_default()),
-                        Err(e) => StoredAnswer::Refused(ErrorBody::from(e)),
-                    };
+                // A failure of ours is not an answer to remember: the phone retries it.
+                let answer = match &result {
+                    Ok(r) => Some(StoredAnswer::Ok(
+                        serde_json::to_value(r).unwrap_or_default(),
+                    )),
+                    Err(e) if e.code() == ErrorCode::Internal => None,
+                    Err(e) => Some(StoredAnswer::Refused(ErrorBody::from(e))),
+                };
+                if let (Some(key), Some(answer)) = (&key, answer) {
                     store_answer(sql, key, &answer, now)?;
                 }
                 to_json(&result?)
             }
+            QueueCall::Replay { key } => match stored_answer(sql, &key)? {
+                Some(StoredAnswer::Ok(value)) => Ok(value),
+                Some(StoredAnswer::Refused(body)) => Err(Error::from(body).into()),
+                None => Err(ApiError::not_found("no answer stored for this key")),
+            },
             QueueCall::View => to_json(&queue.lanes_view(yard.as_str(), now)),
             QueueCall::Call { lane, count } => to_json(&CallResponse {
                 called: queue.call_next(lane, count, now)?,
@@ -118,19 +130,34 @@ impl YardDo {
             .map(|t| TripId::parse(&t))
             .transpose()?
             .ok_or_else(|| ApiError::not_found("no trip to follow"))?;
-        let pair = worker::WebSocketPair::new()?;
-        self.state
-            .accept_websocket_with_tags(&pair.server, &[trip.as_str()]);
         let now = worker::Date::now().as_millis() as i64;
         let view = self.with_queue(sql, |queue| {
             Ok(queue.view_for_trip(yard.as_str(), &trip, &queue.positions(), now))
         })?;
+        // A phone that reconnects often leaves old sockets behind: keep the newest few.
+        let mut open = self.state.get_websockets_with_tag(trip.as_str());
+        while open.len() >= MAX_SOCKETS_PER_TRIP {
+            let oldest = open.remove(0);
+            let _ = oldest.close(Some(1000), Some("replaced"));
+        }
+        let pair = worker::WebSocketPair::new()?;
+        self.state
+            .accept_websocket_with_tags(&pair.server, &[trip.as_str()]);
         let _ = pair.server.send(&view);
         let mut response = Response::from_websocket(pair.client)?;
-        response.headers_mut().set(
-            "sec-websocket-protocol",
-            crate::yard_queue::LIVE_SUBPROTOCOL,
-        )?;
+        let offered = req
+            .headers()
+            .get("sec-websocket-protocol")?
+            .unwrap_or_default();
+        if offered
+            .split(',')
+            .any(|p| p.trim() == crate::yard_queue::LIVE_SUBPROTOCOL)
+        {
+            response.headers_mut().set(
+                "sec-websocket-protocol",
+                crate::yard_queue::LIVE_SUBPROTOCOL,
+            )?;
+        }
         Ok(response)
     }
 
@@ -196,18 +223,21 @@ fn check_in(
     let trip_id = TripId::parse(&trip.trip_id)?;
     let plate = Plate::parse(&trip.plate)?;
     let grace = ledger.config().no_show.grace_minutes;
-    let booking = ledger
+    // The trip's booking for this vehicle that the scan falls in: from the start of the slot's
+    // local day (early arrivals queue from the slot's start; tomorrow's booking is not used up
+    // by coming today) to the end of its grace period (a booking released as a no-show counts
+    // if the scan was in time: it arrived late from a phone that was offline).
+    let booked = ledger
         .bookings()
-        .find(|b| b.trip_id == trip_id && b.is_active())
-        .cloned();
-    let booked = booking.as_ref().and_then(|b| {
-        let good_until_ms = b.no_show_at_ms(grace);
-        (scanned_at_ms < good_until_ms).then(|| BookedSlot {
+        .filter(|b| b.trip_id == trip_id && b.plate.same_vehicle(&plate))
+        .filter(|b| matches!(b.status, BookingStatus::Active | BookingStatus::NoShow))
+        .filter(|b| (b.date().midnight_ms()..b.no_show_at_ms(grace)).contains(&scanned_at_ms))
+        .min_by_key(|b| b.slot.start_ms)
+        .map(|b| BookedSlot {
             booking_id: b.id.clone(),
             slot_start_ms: b.slot.start_ms,
-            good_until_ms,
-        })
-    });
+            good_until_ms: b.no_show_at_ms(grace),
+        });
     let entry = queue.check_in(
         CheckIn {
             id,
@@ -221,7 +251,8 @@ fn check_in(
         now,
     )?;
     if let Some(slot) = booked {
-        if let Err(e) = ledger.check_in(&slot.booking_id, &plate, scanned_at_ms) {
+        // Checked above (plate, status, time), so this cannot be refused.
+        if let Err(e) = ledger.check_in(&slot.booking_id, &plate, scanned_at_ms, now) {
             worker::console_error!("checking in booking {}: {e}", slot.booking_id);
         }
     }
@@ -308,7 +339,8 @@ pub(super) fn persist(sql: &SqlStorage, changes: &[QueueChange]) -> Result<()> {
                     ],
                 )?;
                 sql.exec(
-                    "INSERT INTO queue_d1_pending (id) VALUES (?1) ON CONFLICT(id) DO NOTHING",
+                    "INSERT INTO queue_d1_marks (id, v) VALUES (?1, 1)
+                     ON CONFLICT(id) DO UPDATE SET v = v + 1",
                     vec![e.id.to_string().into()],
                 )?;
             }
@@ -327,6 +359,10 @@ pub(super) fn persist(sql: &SqlStorage, changes: &[QueueChange]) -> Result<()> {
                     "DELETE FROM queue_keys WHERE at_ms < ?1",
                     vec![(*before_ms).into()],
                 )?;
+                sql.exec(
+                    "DELETE FROM queue_d1_marks WHERE id NOT IN (SELECT id FROM queue_entries)",
+                    None,
+                )?;
             }
         }
     }
@@ -340,9 +376,9 @@ pub(super) async fn copy_to_d1(
     yard: &YardId,
     stats: &QueueStats,
 ) -> Result<()> {
-    let rows: Vec<JsonRow> = sql
+    let rows: Vec<MarkedRow> = sql
         .exec(
-            "SELECT e.json FROM queue_d1_pending p JOIN queue_entries e ON e.id = p.id",
+            "SELECT e.json, m.v FROM queue_d1_marks m JOIN queue_entries e ON e.id = m.id",
             None,
         )?
         .to_array()?;
@@ -352,11 +388,10 @@ pub(super) async fn copy_to_d1(
     for row in rows {
         let e: Entry =
             serde_json::from_str(&row.json).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let updated = e
-            .closed_at_ms
-            .or(e.called_at_ms)
-            .unwrap_or(e.recorded_at_ms)
-            .max(e.recorded_at_ms);
+        let updated = [e.closed_at_ms, e.called_at_ms, e.first_called_at_ms]
+            .into_iter()
+            .flatten()
+            .fold(e.recorded_at_ms.max(e.queued_at_ms), i64::max);
         statements.push(
             db.prepare(
                 "INSERT INTO queue_entries (id, yard_id, trip_id, account_id, status, json,
@@ -374,7 +409,7 @@ pub(super) async fn copy_to_d1(
                 (updated as f64).into(),
             ])?,
         );
-        ids.push(e.id.to_string());
+        ids.push((e.id.to_string(), row.v));
     }
     let stats_json =
         serde_json::to_string(stats).map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -391,10 +426,10 @@ pub(super) async fn copy_to_d1(
         ])?,
     );
     db.batch(statements).await?;
-    for id in ids {
+    for (id, v) in ids {
         sql.exec(
-            "DELETE FROM queue_d1_pending WHERE id = ?1",
-            vec![id.into()],
+            "DELETE FROM queue_d1_marks WHERE id = ?1 AND v = ?2",
+            vec![id.into(), v.into()],
         )?;
     }
     Ok(())

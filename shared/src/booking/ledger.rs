@@ -458,27 +458,30 @@ impl Ledger {
         Ok(moved)
     }
 
-    /// The operator scans the vehicle: the booking is checked in if the plate is the booked
-    /// one and its grace period has not run out. Scanning it again changes nothing.
+    /// The operator scans the vehicle at `scanned_at_ms`: the booking is checked in if the
+    /// plate is the booked one and its grace period had not run out at the scan. Scanning it
+    /// again changes nothing. A scan made offline within the grace period that arrives after
+    /// the booking was released as a no-show checks it in all the same (the no-show is taken
+    /// back: the driver was there in time).
     pub fn check_in(
         &mut self,
         id: &BookingId,
         plate: &Plate,
+        scanned_at_ms: i64,
         now_ms: i64,
     ) -> Result<Booking, Error> {
         let b = self.bookings.get(id).ok_or(BookingRefusal::NotFound)?;
         rules::check_plate(b, plate)?;
+        let in_time = scanned_at_ms < b.no_show_at_ms(self.config.no_show.grace_minutes);
         match b.status {
             BookingStatus::CheckedIn => Ok(b.clone()),
-            BookingStatus::Active => {
-                if now_ms >= b.no_show_at_ms(self.config.no_show.grace_minutes) {
-                    return Err(BookingRefusal::BookingNotActive
-                        .error("the booking's grace period is over: it is a no-show"));
-                }
-                let done = close(b, BookingStatus::CheckedIn, now_ms, now_ms);
+            BookingStatus::Active | BookingStatus::NoShow if in_time => {
+                let done = close(b, BookingStatus::CheckedIn, scanned_at_ms, now_ms);
                 self.put(done.clone());
                 Ok(done)
             }
+            BookingStatus::Active => Err(BookingRefusal::BookingNotActive
+                .error("the booking's grace period is over: it is a no-show")),
             status => Err(not_active(status)),
         }
     }
@@ -1107,26 +1110,33 @@ mod tests {
         l.book(&req(2, "09:00", false), id(2), now()).unwrap();
         let plate = Plate::parse("29C 10001").unwrap();
         assert_eq!(
-            refusal(l.check_in(&id(1), &Plate::parse("29C-100.02").unwrap(), now())),
+            refusal(l.check_in(&id(1), &Plate::parse("29C-100.02").unwrap(), now(), now())),
             BookingRefusal::PlateMismatch
         );
-        let done = l.check_in(&id(1), &plate, at(DAY, "09:40")).unwrap();
+        let done = l
+            .check_in(&id(1), &plate, at(DAY, "09:40"), at(DAY, "09:40"))
+            .unwrap();
         assert_eq!(done.status, BookingStatus::CheckedIn);
         // Scanned again: same booking, no change.
         l.take_changes();
-        assert_eq!(l.check_in(&id(1), &plate, at(DAY, "09:45")).unwrap(), done);
+        assert_eq!(
+            l.check_in(&id(1), &plate, at(DAY, "09:45"), at(DAY, "09:45"))
+                .unwrap(),
+            done
+        );
         assert!(l.take_changes().is_empty());
         // After the slot plus 30 minutes' grace it is too late.
         assert_eq!(
             refusal(l.check_in(
                 &id(2),
                 &Plate::parse("29C-100.02").unwrap(),
+                at(DAY, "10:30"),
                 at(DAY, "10:30")
             )),
             BookingRefusal::BookingNotActive
         );
         assert_eq!(
-            refusal(l.check_in(&id(9), &plate, now())),
+            refusal(l.check_in(&id(9), &plate, now(), now())),
             BookingRefusal::NotFound
         );
         // A checked-in booking can no longer be cancelled.
@@ -1137,6 +1147,33 @@ mod tests {
         };
         assert_eq!(
             refusal(l.cancel(&c, now())),
+            BookingRefusal::BookingNotActive
+        );
+    }
+
+    #[test]
+    fn a_scan_in_time_that_arrives_late_takes_the_no_show_back() {
+        let mut l = ledger();
+        l.book(&req(1, "09:00", false), id(1), now()).unwrap();
+        let plate = Plate::parse("29C 10001").unwrap();
+        // Released at 10:30 (slot end + 30 minutes); the operator's phone scanned at 10:20
+        // offline and sends it at 11:00.
+        assert_eq!(l.release_no_shows(at(DAY, "11:00")).len(), 1);
+        let done = l
+            .check_in(&id(1), &plate, at(DAY, "10:20"), at(DAY, "11:00"))
+            .unwrap();
+        assert_eq!(done.status, BookingStatus::CheckedIn);
+        assert_eq!(done.closed_at_ms, Some(at(DAY, "10:20")));
+        // A scan after the grace period does not.
+        l.book(&req(2, "09:00", false), id(2), now()).unwrap();
+        l.release_no_shows(at(DAY, "11:00"));
+        assert_eq!(
+            refusal(l.check_in(
+                &id(2),
+                &Plate::parse("29C-100.02").unwrap(),
+                at(DAY, "10:31"),
+                at(DAY, "11:00")
+            )),
             BookingRefusal::BookingNotActive
         );
     }

@@ -200,7 +200,7 @@ proptest! {
                 Op::CheckIn { booking } => match issued.get(usize::from(booking)) {
                     Some(id) => {
                         let plate = l.booking(id).unwrap().plate.clone();
-                        l.check_in(id, &plate, now).map(drop)
+                        l.check_in(id, &plate, now, now).map(drop)
                     }
                     None => Ok(()),
                 },

@@ -213,13 +213,15 @@ impl Queue {
             queue.entries.insert(e.id.clone(), e);
         }
         for (lane, ids) in orders {
+            let mut seen = std::collections::BTreeSet::new();
             let keep: Vec<QueueEntryId> = ids
                 .into_iter()
                 .filter(|id| {
-                    queue
+                    let waiting_here = queue
                         .entries
                         .get(id)
-                        .is_some_and(|e| e.status == EntryStatus::Waiting && e.lane == lane)
+                        .is_some_and(|e| e.status == EntryStatus::Waiting && e.lane == lane);
+                    waiting_here && seen.insert(id.clone())
                 })
                 .collect();
             queue.order[lane_index(lane)] = keep;
@@ -328,8 +330,17 @@ impl Queue {
         if self.entries.contains_key(&c.id) {
             return Err(refused(ErrorCode::Internal, "entry id drawn twice"));
         }
-        let (priority, queued_at_ms) = match &c.booking {
-            Some(slot) if c.scanned_at_ms < slot.good_until_ms => {
+        // After a no-show, the vehicle starts again at the back: a scan from before the
+        // no-show (an operator's phone that was offline) cannot put it back near the front.
+        let no_show_at = self
+            .entries
+            .values()
+            .filter(|e| e.trip_id == c.trip_id && e.status == EntryStatus::NoShow)
+            .filter_map(|e| e.closed_at_ms)
+            .max();
+        let (priority, queued_at_ms) = match (&c.booking, no_show_at) {
+            (_, Some(at)) => (Priority::WalkIn, c.scanned_at_ms.max(at)),
+            (Some(slot), None) if c.scanned_at_ms < slot.good_until_ms => {
                 (Priority::Booked, c.scanned_at_ms.max(slot.slot_start_ms))
             }
             _ => (Priority::WalkIn, c.scanned_at_ms),

@@ -201,10 +201,15 @@ fn an_absent_vehicle_goes_to_the_back_then_becomes_a_no_show() {
     assert_eq!(gone.status, EntryStatus::NoShow);
     assert_eq!(gone.absences, 2);
     assert_eq!(order(&q, Lane::General), ["q-0003"]);
-    // A no-show may check in again, as a new walk-in.
-    let mut again = check_in(1, 25);
+    // A no-show may check in again, as a new walk-in, never ahead of where the no-show left
+    // it, even with a scan from before (an operator's phone that was offline).
+    q.check_in(check_in(4, 22), now(22)).unwrap();
+    let mut again = booked(check_in(1, 15), 0);
     again.id = id(11);
-    q.check_in(again, now(25)).unwrap();
+    let back = q.check_in(again, now(25)).unwrap();
+    assert_eq!(back.priority, Priority::WalkIn);
+    assert_eq!(back.queued_at_ms, now(20));
+    assert_eq!(order(&q, Lane::General), ["q-0003", "q-0011", "q-0004"]);
 }
 
 #[test]
@@ -263,6 +268,13 @@ fn a_restored_queue_equals_the_one_stored_and_repairs_a_lost_order() {
     )];
     let back = Queue::restore(QueuePolicy::default(), entries.clone(), orders);
     assert_eq!(order(&back, Lane::General), order(&q, Lane::General));
+    // A stored order that names a vehicle twice is repaired.
+    let twice = vec![(Lane::General, vec![id(5), id(2), id(5), id(3), id(4)])];
+    let repaired = Queue::restore(QueuePolicy::default(), entries.clone(), twice);
+    assert_eq!(
+        order(&repaired, Lane::General),
+        ["q-0005", "q-0002", "q-0003", "q-0004"]
+    );
     // Without the stored order, the rule rebuilds it.
     let rebuilt = Queue::restore(QueuePolicy::default(), entries, vec![]);
     assert_eq!(
