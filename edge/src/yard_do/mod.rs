@@ -151,11 +151,18 @@ impl DurableObject for YardDo {
             }) {
                 worker::console_error!("no-show release failed: {e:?}");
             }
-            if let Err(e) = self.with_queue(&sql, |queue| {
+            match self.with_queue(&sql, |queue| {
                 queue.prune(now);
-                Ok(())
+                Ok(queue.entries().next().is_some())
             }) {
-                worker::console_error!("queue pruning failed: {e:?}");
+                // The day's figures move on with time even when nothing happens (the chart,
+                // "served in the last hour", a new day at midnight): D1 gets them again.
+                Ok(in_use) => {
+                    if in_use {
+                        self.queue_changed.set(true);
+                    }
+                }
+                Err(e) => worker::console_error!("queue pruning failed: {e:?}"),
             }
             self.after_queue_changes(&sql, &yard, now).await;
         }
@@ -341,14 +348,23 @@ impl YardDo {
             copy_to_d1(&self.env, sql)
         })
         .await;
+        // One alarm serves both: the next no-show deadline, and, while the queue is in use,
+        // the next refresh of the yard's figures.
         let deadline = self
             .ledger
             .borrow()
             .as_ref()
             .and_then(Ledger::next_deadline_ms);
-        if let Some(at) = deadline {
+        let now = worker::Date::now().as_millis() as i64;
+        let refresh = self
+            .queue
+            .borrow()
+            .as_ref()
+            .filter(|queue| queue.entries().next().is_some())
+            .map(|_| shared::queue::stats::next_refresh_ms(now));
+        if let Some(at) = [deadline, refresh].into_iter().flatten().min() {
             if let Err(e) = self.state.storage().set_alarm(at.max(1)).await {
-                worker::console_error!("setting the no-show alarm failed: {e:?}");
+                worker::console_error!("setting the yard's alarm failed: {e:?}");
             }
         }
     }

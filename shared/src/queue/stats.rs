@@ -78,6 +78,13 @@ impl QueueStats {
     }
 }
 
+/// When a yard's figures are next recomputed with no change in its queue: the next half hour,
+/// the chart's step (so the chart moves on, and "today" rolls over at local midnight).
+pub fn next_refresh_ms(now_ms: i64) -> i64 {
+    let midnight = LocalDate::of_instant(now_ms).midnight_ms();
+    midnight + ((now_ms - midnight) / CHART_STEP_MS + 1) * CHART_STEP_MS
+}
+
 /// Served in `(now - 1 h, now]`, in one lane or both.
 pub fn served_in_last_hour(queue: &Queue, lane: Option<Lane>, now_ms: i64) -> u32 {
     queue

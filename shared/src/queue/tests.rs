@@ -1,5 +1,5 @@
 use super::*;
-use crate::booking::MINUTE_MS;
+use crate::booking::{LocalDate, DAY_MS, MINUTE_MS};
 use proptest::prelude::*;
 
 /// 2026-11-28 08:00 in Vietnam (UTC+7).
@@ -344,6 +344,18 @@ fn the_days_figures() {
     assert_eq!(stats.chart.last().unwrap().at_ms, now(61));
     // An hour later nobody was served in the last hour.
     assert_eq!(QueueStats::of(&q, now(120)).lanes[1].served_last_hour, 0);
+}
+
+#[test]
+fn figures_are_refreshed_every_half_hour_and_at_midnight() {
+    use super::stats::next_refresh_ms;
+    assert_eq!(next_refresh_ms(now(10)), now(30));
+    assert_eq!(next_refresh_ms(now(30)), now(60));
+    assert_eq!(next_refresh_ms(now(29) + 59_999), now(30));
+    // 23:45 local: the next refresh is local midnight, when "today" starts again.
+    let late = now(15 * 60 + 45);
+    let midnight = LocalDate::of_instant(late).midnight_ms() + DAY_MS;
+    assert_eq!(next_refresh_ms(late), midnight);
 }
 
 #[test]
