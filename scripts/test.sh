@@ -30,10 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 bash scripts/db.sh --persist-to "$state"
-# Rate-limit windows of 10 s instead of minutes, so tests see limits end without waiting long.
-export RATE_LIMIT_WINDOW_MS=10000
-# TEST_CLOCK lets a request set the booking clock (`x-test-now-ms`), so no-shows need no wait.
-worker_args=(--var "RATE_LIMIT_WINDOW_MS:$RATE_LIMIT_WINDOW_MS" --var "TEST_CLOCK:1")
+source scripts/test-worker-args.sh
 log "starting wrangler dev on 127.0.0.1:$port"
 bash scripts/worker.sh start "$port" "$state" "${worker_args[@]}"
 

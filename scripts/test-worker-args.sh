@@ -1,0 +1,6 @@
+# shellcheck shell=bash
+# Sourced by test.sh and e2e.sh: how the tests start the Worker (one place for both).
+# Rate-limit windows of 10 s instead of minutes, so tests see limits end without waiting long.
+export RATE_LIMIT_WINDOW_MS=10000
+# TEST_CLOCK lets a request set the booking clock (`x-test-now-ms`), so no-shows need no wait.
+worker_args=(--var "RATE_LIMIT_WINDOW_MS:$RATE_LIMIT_WINDOW_MS" --var "TEST_CLOCK:1")
