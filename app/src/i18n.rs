@@ -71,6 +71,7 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::QueueEntryNotCalled => Key::ErrorsQueueEntryNotCalled,
         ErrorCode::QueueCallTooRecent => Key::ErrorsQueueCallTooRecent,
         ErrorCode::InvalidQueueRequest => Key::ErrorsInvalidQueueRequest,
+        ErrorCode::ReplayMismatch => Key::ErrorsReplayMismatch,
         ErrorCode::PhoneTaken => Key::ErrorsPhoneTaken,
         ErrorCode::InvalidCredentials => Key::ErrorsInvalidCredentials,
         ErrorCode::Unauthenticated => Key::ErrorsUnauthenticated,
@@ -117,6 +118,11 @@ pub fn audit_event_key(event: &str) -> Key {
         (AuditEvent::AccountEnabled, Key::AuditAccountEnabled),
         (AuditEvent::YardConfigChanged, Key::AuditYardConfigChanged),
         (AuditEvent::QueueReordered, Key::AuditQueueReordered),
+        (AuditEvent::SyncReplayMismatch, Key::AuditSyncReplayMismatch),
+        (
+            AuditEvent::BookingReleasedTripCancelled,
+            Key::AuditBookingReleasedTripCancelled,
+        ),
     ];
     known
         .into_iter()

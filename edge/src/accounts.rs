@@ -29,6 +29,15 @@ pub struct Limits {
     pub sign_in_per_phone: RateLimit,
     pub sign_in_per_address: RateLimit,
     pub sign_up_per_address: RateLimit,
+    /// Per-account write quotas (`POST /api/sync`, and the booking writes).
+    pub writes: WriteQuotas,
+}
+
+/// Per-account write quotas: each pair is a 10-minute and a daily limit.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteQuotas {
+    pub sync: [RateLimit; 2],
+    pub booking: [RateLimit; 2],
 }
 
 impl Limits {
@@ -38,6 +47,16 @@ impl Limits {
             sign_in_per_phone: adjust(RateLimit::SIGN_IN_PER_PHONE),
             sign_in_per_address: adjust(RateLimit::SIGN_IN_PER_ADDRESS),
             sign_up_per_address: adjust(RateLimit::SIGN_UP_PER_ADDRESS),
+            writes: WriteQuotas {
+                sync: [
+                    adjust(RateLimit::SYNC_WRITES_PER_ACCOUNT),
+                    adjust(RateLimit::SYNC_WRITES_PER_ACCOUNT_DAY),
+                ],
+                booking: [
+                    adjust(RateLimit::BOOKING_WRITES_PER_ACCOUNT),
+                    adjust(RateLimit::BOOKING_WRITES_PER_ACCOUNT_DAY),
+                ],
+            },
         }
     }
 }

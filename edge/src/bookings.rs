@@ -10,12 +10,12 @@ use crate::gates;
 use crate::http::ApiError;
 use crate::yard_booking::{BookingCall, BookingEnvelope, TripFactsDto};
 use crate::yard_call::YardCall;
-use crate::{passes, trips};
+use crate::{passes, rate_limits, trips};
 use serde::Deserialize;
 use serde_json::json;
 use shared::booking::{Booking, IdempotencyKey, Lane, YardConfig};
 use shared::pass::Booking as PassBooking;
-use shared::{AuditEvent, ErrorCode, TripStatus, YardId};
+use shared::{AuditEvent, ErrorCode, RateLimit, TripStatus, YardId};
 use worker::{D1Database, Env, Response};
 
 /// `POST …/bookings`: which trip, which slot, optionally which lane.
@@ -184,9 +184,29 @@ impl YardBooking<'_> {
     }
 }
 
-/// Releases the active bookings of cancelled trips (found in D1's copy). Best effort: the trip
-/// is cancelled already; a failure is logged, and the next cancel replay tries again.
-pub async fn release_for_trips(env: &Env, db: &D1Database, trip_ids: &[String], now_ms: i64) {
+/// Counts one booking write (book, cancel, reschedule) against the caller's per-account quota;
+/// over it, `rate_limited` with `Retry-After`, before the yard is asked anything.
+pub async fn count_write(
+    db: &D1Database,
+    me: &Principal,
+    limits: [RateLimit; 2],
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    rate_limits::check_account_writes(db, "booking", me.account_id.as_str(), limits, 1, now_ms)
+        .await
+}
+
+/// Releases the active bookings of cancelled trips (found in D1's copy), each audited. Only a
+/// trip that is `me`'s own and cancelled (checked in D1 first) gives its bookings back. Best
+/// effort: the trip is cancelled already; a failure is logged, and an exact replay of the
+/// cancel tries again.
+pub async fn release_for_trips(
+    env: &Env,
+    db: &D1Database,
+    me: &Principal,
+    trip_ids: &[String],
+    now_ms: i64,
+) {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -194,9 +214,16 @@ pub async fn release_for_trips(env: &Env, db: &D1Database, trip_ids: &[String], 
     }
     for trip_id in trip_ids {
         let rows = match db
-            .prepare("SELECT id, yard_id FROM bookings WHERE trip_id = ?1 AND status = 'active'")
-            .bind(&[trip_id.as_str().into()])
-        {
+            .prepare(
+                "SELECT b.id, b.yard_id FROM bookings b JOIN trips t ON t.id = b.trip_id
+                 WHERE b.trip_id = ?1 AND b.status = 'active'
+                   AND t.account_id = ?2 AND t.status = ?3",
+            )
+            .bind(&[
+                trip_id.as_str().into(),
+                me.account_id.as_str().into(),
+                TripStatus::Cancelled.as_str().into(),
+            ]) {
             Ok(statement) => statement.all().await.and_then(|r| r.results::<Row>()),
             Err(e) => Err(e),
         };
@@ -224,6 +251,19 @@ pub async fn release_for_trips(env: &Env, db: &D1Database, trip_ids: &[String], 
                 .await;
             if !matches!(&released, Ok(r) if r.status_code() == 200) {
                 worker::console_error!("releasing booking {} failed", row.id);
+                continue;
+            }
+            let audited = audit::record(
+                db,
+                now_ms,
+                Some(me.account_id.as_str()),
+                AuditEvent::BookingReleasedTripCancelled,
+                Some(row.id.as_str()),
+                json!({ "trip_id": trip_id, "booking_id": row.id, "yard_id": row.yard_id }),
+            )
+            .await;
+            if audited.is_err() {
+                worker::console_error!("auditing the release of booking {} failed", row.id);
             }
         }
     }

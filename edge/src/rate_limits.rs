@@ -13,6 +13,35 @@ pub async fn check(
     limit: RateLimit,
     now_ms: i64,
 ) -> Result<(), ApiError> {
+    check_n(db, key, limit, 1, now_ms).await
+}
+
+/// Counts `n` writes of one account against its quotas (a short and a long window, under
+/// `what`: `sync`, `booking`), the way [`check`] counts attempts. A refused request still
+/// counts (a burst cannot slip past), and changes nothing else.
+pub async fn check_account_writes(
+    db: &D1Database,
+    what: &str,
+    account: &str,
+    limits: [RateLimit; 2],
+    n: u32,
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    for (i, limit) in limits.into_iter().enumerate() {
+        let key = format!("writes:{what}:{i}:acct:{account}");
+        check_n(db, &key, limit, n, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// Counts `n` attempts at once (a sync request's writes); see [`check`].
+pub async fn check_n(
+    db: &D1Database,
+    key: &str,
+    limit: RateLimit,
+    n: u32,
+    now_ms: i64,
+) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Counter {
         count: f64,
@@ -20,9 +49,9 @@ pub async fn check(
     }
     let counter = db
         .prepare(
-            "INSERT INTO rate_limits (key, window_start_ms, count) VALUES (?1, ?2, 1)
+            "INSERT INTO rate_limits (key, window_start_ms, count) VALUES (?1, ?2, ?4)
              ON CONFLICT(key) DO UPDATE SET
-               count = CASE WHEN window_start_ms + ?3 <= ?2 THEN 1 ELSE count + 1 END,
+               count = CASE WHEN window_start_ms + ?3 <= ?2 THEN ?4 ELSE count + ?4 END,
                window_start_ms = CASE WHEN window_start_ms + ?3 <= ?2 THEN ?2 ELSE window_start_ms END
              RETURNING count, window_start_ms",
         )
@@ -30,11 +59,13 @@ pub async fn check(
             key.into(),
             (now_ms as f64).into(),
             (limit.window_ms as f64).into(),
+            (n as f64).into(),
         ])?
         .first::<Counter>(None)
         .await?
         .ok_or_else(ApiError::internal)?;
-    match limit.retry_after_secs(counter.count as u32, counter.window_start_ms as i64, now_ms) {
+    let count = u32::try_from(counter.count as i64).unwrap_or(u32::MAX);
+    match limit.retry_after_secs(count, counter.window_start_ms as i64, now_ms) {
         None => Ok(()),
         Some(secs) => Err(ApiError::new(
             429,

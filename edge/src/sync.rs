@@ -4,16 +4,25 @@
 //! recorded outcome and the client's new mark commit together or not at all. A trigger refuses
 //! any mark that is not the next one, so two requests racing with the same writes cannot both
 //! apply them: the loser sees a replay.
+//!
+//! Each recorded write keeps its digest (SHA-256 of its canonical kind and payload) and what it
+//! did (the trip a cancel cancelled). A replay is answered only when it is the same write; a
+//! different write under a seq already dealt with is refused (`replay_mismatch`), changes
+//! nothing and is audited. Side effects of a replay come only from what was stored.
 
-use crate::auth::Principal;
+use crate::audit;
+use crate::auth::password_hash::to_hex;
+use crate::auth::{secrets, Principal};
 use crate::http::ApiError;
 use crate::queue::{self, YardQueue};
+use crate::rate_limits;
 use crate::trips::Writer;
 use serde::Deserialize;
+use serde_json::json;
 use shared::pass::PassSigner;
 use shared::sync::{check_seq, ClientId, Outcome, SeqCheck, MAX_OPS_PER_SYNC};
 use shared::wire::v1::{CheckInPayload, OpKind, SyncResponse, SyncResultDto};
-use shared::{Error, ErrorCode, Role, YardId};
+use shared::{AuditEvent, Error, ErrorCode, RateLimit, Role, YardId};
 use worker::{D1Database, D1PreparedStatement, Env};
 
 /// The request body. Payloads stay raw here: a payload that does not parse is a refused write
@@ -31,6 +40,34 @@ struct RawOp {
     seq: u64,
     kind: String,
     payload: serde_json::Value,
+}
+
+impl SyncRequest {
+    /// How many writes the request carries, for the account's quota.
+    pub fn write_count(&self) -> u32 {
+        u32::try_from(self.ops.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Counts the request's writes against the caller's per-account sync quota (every write sent
+/// counts, replays included); over it, the whole request is refused with `rate_limited` and
+/// `Retry-After`, before anything is looked at.
+pub async fn count_writes(
+    db: &D1Database,
+    principal: &Principal,
+    req: &SyncRequest,
+    limits: [RateLimit; 2],
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    rate_limits::check_account_writes(
+        db,
+        "sync",
+        principal.account_id.as_str(),
+        limits,
+        req.write_count(),
+        now_ms,
+    )
+    .await
 }
 
 pub async fn sync(
@@ -63,53 +100,184 @@ pub async fn sync(
     };
     let mut results = Vec::with_capacity(req.ops.len());
     let mut cancelled_trips = Vec::new();
+    let mut mismatches = Vec::new();
     for op in req.ops {
-        let cancelled_trip = (op.kind == OpKind::CancelTrip.as_str())
-            .then(|| {
-                op.payload
-                    .get("trip_id")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_owned)
-            })
-            .flatten();
-        let result = match check_seq(last_seq, op.seq) {
-            SeqCheck::Replay => replayed(db, &client, op.seq).await?,
-            SeqCheck::Gap { .. } => deferred(op.seq),
+        let answer = match check_seq(last_seq, op.seq) {
+            SeqCheck::Replay => {
+                let digest = write_digest(&op.kind, &op.payload).await?;
+                replayed(db, &client, &op, &digest).await?
+            }
+            SeqCheck::Gap { .. } => Answer::plain(deferred(op.seq)),
             SeqCheck::Next => {
+                let digest = write_digest(&op.kind, &op.payload).await?;
+                // What an applied cancel cancels: the payload's trip, which the writer has
+                // checked is the caller's own (or it refuses the write).
+                let cancel_target = (op.kind == OpKind::CancelTrip.as_str())
+                    .then(|| op.payload.get("trip_id").and_then(|t| t.as_str()))
+                    .flatten()
+                    .map(str::to_owned);
                 let checked = match OpKind::parse(&op.kind) {
                     Ok(OpKind::CheckIn) => {
                         let key = format!("{}:{}", client.as_str(), op.seq);
-                        check_in(env, db, principal, op.payload, key, now_ms).await?
+                        check_in(env, db, principal, op.payload.clone(), key, now_ms).await?
                     }
                     Ok(_) if principal.role == Role::YardOperator => Err(Error::new(
                         ErrorCode::Forbidden,
                         "a yard operator's outbox carries check-ins only",
                     )),
-                    Ok(kind) => writer.check(kind, op.payload).await?,
+                    Ok(kind) => writer.check(kind, op.payload.clone()).await?,
                     Err(refused) => Err(refused),
                 };
-                match commit(db, &client, op.seq, &op.kind, checked, now_ms).await? {
+                let record = Record {
+                    seq: op.seq,
+                    kind: &op.kind,
+                    digest: &digest,
+                    applied_trip_id: cancel_target.filter(|_| checked.is_ok()),
+                };
+                let applied_trip_id = record.applied_trip_id.clone();
+                match commit(db, &client, record, checked, now_ms).await? {
                     Some(result) => {
                         last_seq = op.seq;
-                        result
+                        Answer {
+                            cancelled_trip: applied_trip_id
+                                .filter(|_| result.outcome == Outcome::Applied),
+                            result,
+                            mismatch: None,
+                        }
                     }
                     // Another request from this client got there first.
                     None => {
                         last_seq = current_mark(db, &client).await?;
-                        replayed(db, &client, op.seq).await?
+                        replayed(db, &client, &op, &digest).await?
                     }
                 }
             }
         };
-        if result.outcome == Outcome::Applied {
-            cancelled_trips.extend(cancelled_trip);
-        }
-        results.push(result);
+        cancelled_trips.extend(answer.cancelled_trip);
+        mismatches.extend(answer.mismatch);
+        results.push(answer.result);
+    }
+    if !mismatches.is_empty() {
+        record_mismatches(db, principal, &client, &mismatches, now_ms).await;
     }
     Ok(Synced {
         response: SyncResponse { last_seq, results },
         cancelled_trips,
     })
+}
+
+/// One write's answer, with what the caller does after it.
+struct Answer {
+    result: SyncResultDto,
+    /// The stored trip an applied cancel cancelled (now or on its first arrival).
+    cancelled_trip: Option<String>,
+    /// A replay that is not the recorded write.
+    mismatch: Option<Mismatch>,
+}
+
+impl Answer {
+    fn plain(result: SyncResultDto) -> Self {
+        Answer {
+            result,
+            cancelled_trip: None,
+            mismatch: None,
+        }
+    }
+}
+
+/// A replay refused because it is another write than the recorded one.
+struct Mismatch {
+    seq: u64,
+    stored_kind: String,
+    sent_kind: String,
+}
+
+/// The canonical form of a write: its kind, a newline, and its payload as JSON with object
+/// keys sorted (recursively), integral numbers as integers and no whitespace. Two sends of the same write (the app keeps the
+/// payload as it queued it) give the same bytes; any change to the kind or payload does not.
+pub fn canonical_write(kind: &str, payload: &serde_json::Value) -> String {
+    fn write(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                    out.push(':');
+                    write(&map[key], out);
+                }
+                out.push('}');
+            }
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            // A number the phone stored and read back may come back as a float (`18000.0`):
+            // integral values are written as integers, so a resend is still the same write.
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                    out.push_str(&(f as i64).to_string())
+                }
+                _ => out.push_str(&n.to_string()),
+            },
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::with_capacity(64);
+    out.push_str(kind);
+    out.push('\n');
+    write(payload, &mut out);
+    out
+}
+
+/// The hex SHA-256 of [`canonical_write`].
+async fn write_digest(kind: &str, payload: &serde_json::Value) -> Result<String, ApiError> {
+    let canonical = canonical_write(kind, payload);
+    Ok(to_hex(&secrets::sha256(canonical.as_bytes()).await?))
+}
+
+/// Logs and audits the refused replays of one request (one entry, every seq in it). The
+/// refusals stand even if the entry cannot be written (that failure is logged).
+async fn record_mismatches(
+    db: &D1Database,
+    principal: &Principal,
+    client: &ClientId,
+    mismatches: &[Mismatch],
+    now_ms: i64,
+) {
+    let writes: Vec<_> = mismatches
+        .iter()
+        .map(|m| json!({ "seq": m.seq, "stored_kind": m.stored_kind, "sent_kind": m.sent_kind }))
+        .collect();
+    worker::console_warn!(
+        "sync: account {} sent {} write(s) under seqs already dealt with that differ from the \
+         recorded ones (client {}): refused",
+        principal.account_id,
+        mismatches.len(),
+        client
+    );
+    let audited = audit::record(
+        db,
+        now_ms,
+        Some(principal.account_id.as_str()),
+        AuditEvent::SyncReplayMismatch,
+        Some(principal.account_id.as_str()),
+        json!({ "client_id": client.as_str(), "writes": writes }),
+    )
+    .await;
+    if audited.is_err() {
+        worker::console_error!("sync: auditing refused replays of client {client} failed");
+    }
 }
 
 /// An operator's offline check-in: the yard's object applies it once per `client:seq` (a
@@ -144,8 +312,8 @@ async fn check_in(
         .map(|()| Vec::new()))
 }
 
-/// The answer, and the trips cancelled by it (replays included), whose yard bookings the
-/// caller releases.
+/// The answer, and the trips cancelled by it (exact replays included: the stored trip), whose
+/// yard bookings the caller releases (after checking they are the caller's and cancelled).
 pub struct Synced {
     pub response: SyncResponse,
     pub cancelled_trips: Vec<String>,
@@ -192,16 +360,30 @@ async fn read_client(db: &D1Database, client: &ClientId) -> Result<ClientRow, Ap
         .ok_or_else(ApiError::internal)
 }
 
+/// What is recorded of one write besides its outcome.
+struct Record<'a> {
+    seq: u64,
+    kind: &'a str,
+    digest: &'a str,
+    /// The trip an accepted `trip.cancel` cancels.
+    applied_trip_id: Option<String>,
+}
+
 /// Commits a write (or its refusal) with its outcome and the client's mark. `None` when the
 /// mark had already moved (a concurrent request applied this seq).
 async fn commit(
     db: &D1Database,
     client: &ClientId,
-    seq: u64,
-    kind: &str,
+    record: Record<'_>,
     checked: Result<Vec<D1PreparedStatement>, Error>,
     now_ms: i64,
 ) -> Result<Option<SyncResultDto>, ApiError> {
+    let Record {
+        seq,
+        kind,
+        digest,
+        applied_trip_id,
+    } = record;
     let (write, result) = match checked {
         Ok(statements) => (statements, outcome(seq, Outcome::Applied, None)),
         Err(refused) => (Vec::new(), outcome(seq, Outcome::Rejected, Some(&refused))),
@@ -218,8 +400,9 @@ async fn commit(
             (now_ms as f64).into(),
         ])?,
         db.prepare(
-            "INSERT INTO sync_ops (client_id, seq, kind, outcome, code, message, at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sync_ops (client_id, seq, kind, outcome, code, message, at_ms, digest,
+               applied_trip_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .bind(&[
             client.as_str().into(),
@@ -229,6 +412,8 @@ async fn commit(
             crate::sql::nullable(result.code.map(|c| c.as_str())),
             crate::sql::nullable(result.message.as_deref()),
             (now_ms as f64).into(),
+            digest.into(),
+            crate::sql::nullable(applied_trip_id.as_deref()),
         ])?,
     ];
     statements.extend(write);
@@ -246,32 +431,78 @@ async fn commit(
     }
 }
 
-async fn replayed(db: &D1Database, client: &ClientId, seq: u64) -> Result<SyncResultDto, ApiError> {
+/// A seq already dealt with: the recorded outcome if this is the recorded write (same digest;
+/// for rows from before digests were kept, the same kind), with the trip it cancelled;
+/// otherwise a refusal (`replay_mismatch`) that reveals nothing of the recorded write.
+async fn replayed(
+    db: &D1Database,
+    client: &ClientId,
+    op: &RawOp,
+    digest: &str,
+) -> Result<Answer, ApiError> {
     #[derive(Deserialize)]
     struct Row {
+        kind: String,
         outcome: String,
         code: Option<String>,
         message: Option<String>,
+        digest: Option<String>,
+        applied_trip_id: Option<String>,
     }
     let row = db
-        .prepare("SELECT outcome, code, message FROM sync_ops WHERE client_id = ?1 AND seq = ?2")
-        .bind(&[client.as_str().into(), (seq as f64).into()])?
+        .prepare(
+            "SELECT kind, outcome, code, message, digest, applied_trip_id FROM sync_ops
+             WHERE client_id = ?1 AND seq = ?2",
+        )
+        .bind(&[client.as_str().into(), (op.seq as f64).into()])?
         .first::<Row>(None)
         .await?
         .ok_or_else(ApiError::internal)?;
+    let same = match &row.digest {
+        Some(stored) => stored == digest,
+        // Recorded before 0007: only the kind is known. Such a replay is answered, but repeats
+        // no side effect (nothing says what it did).
+        None => row.kind == truncate(&op.kind, 40),
+    };
+    if !same {
+        let refused = Error::new(
+            ErrorCode::ReplayMismatch,
+            "this seq was dealt with for another write; nothing changed",
+        );
+        return Ok(Answer {
+            result: SyncResultDto {
+                replayed: true,
+                ..outcome(op.seq, Outcome::Rejected, Some(&refused))
+            },
+            cancelled_trip: None,
+            mismatch: Some(Mismatch {
+                seq: op.seq,
+                stored_kind: row.kind,
+                sent_kind: truncate(&op.kind, 40).to_owned(),
+            }),
+        });
+    }
     let outcome = if row.outcome == "applied" {
         Outcome::Applied
     } else {
         Outcome::Rejected
     };
-    Ok(SyncResultDto {
-        seq,
-        outcome,
-        code: row
-            .code
-            .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok()),
-        message: row.message,
-        replayed: true,
+    Ok(Answer {
+        result: SyncResultDto {
+            seq: op.seq,
+            outcome,
+            code: row
+                .code
+                .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok()),
+            message: row.message,
+            replayed: true,
+        },
+        // Releasing a cancelled trip's bookings again is harmless, and retries a release that
+        // failed: only for the stored trip of an applied cancel.
+        cancelled_trip: row
+            .applied_trip_id
+            .filter(|_| outcome == Outcome::Applied && row.digest.is_some()),
+        mismatch: None,
     })
 }
 
@@ -300,4 +531,45 @@ fn truncate(s: &str, max_chars: usize) -> &str {
 struct ClientRow {
     account_id: String,
     last_seq: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_write;
+    use serde_json::json;
+
+    #[test]
+    fn the_canonical_form_ignores_key_order_and_spacing_only() {
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{"b": [1, {"y": "é", "x": null}], "a": true}"#).unwrap();
+        let b = json!({ "a": true, "b": [1, { "x": null, "y": "é" }] });
+        assert_eq!(
+            canonical_write("trip.cancel", &a),
+            canonical_write("trip.cancel", &b)
+        );
+        assert_eq!(
+            canonical_write("trip.cancel", &b),
+            "trip.cancel\n{\"a\":true,\"b\":[1,{\"x\":null,\"y\":\"é\"}]}"
+        );
+        assert_ne!(
+            canonical_write("trip.create", &b),
+            canonical_write("trip.cancel", &b)
+        );
+        let changed = json!({ "a": true, "b": [1, { "x": null, "y": "e" }] });
+        assert_ne!(
+            canonical_write("trip.cancel", &b),
+            canonical_write("trip.cancel", &changed)
+        );
+        // A number read back as a float is the same number.
+        let float: serde_json::Value = serde_json::from_str(r#"{"w": 18000.0, "f": 1.5}"#).unwrap();
+        assert_eq!(
+            canonical_write("k", &float),
+            canonical_write("k", &json!({ "f": 1.5, "w": 18000 }))
+        );
+        // The kind cannot run into the payload.
+        assert_ne!(
+            canonical_write("a", &json!("b\nc")),
+            canonical_write("a\n\"b", &json!("c"))
+        );
+    }
 }

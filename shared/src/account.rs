@@ -198,6 +198,10 @@ pub enum AuditEvent {
     YardConfigChanged,
     /// A yard operator moved a waiting vehicle in the queue (with the reason).
     QueueReordered,
+    /// An outbox write was sent again under a seq already dealt with, as another write (refused).
+    SyncReplayMismatch,
+    /// A cancelled trip's booking was released at its yard.
+    BookingReleasedTripCancelled,
 }
 
 impl AuditEvent {
@@ -214,6 +218,8 @@ impl AuditEvent {
             AuditEvent::AccountEnabled => "account_enabled",
             AuditEvent::YardConfigChanged => "yard_config_changed",
             AuditEvent::QueueReordered => "queue_reordered",
+            AuditEvent::SyncReplayMismatch => "sync_replay_mismatch",
+            AuditEvent::BookingReleasedTripCancelled => "booking_released_trip_cancelled",
         }
     }
 }

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     QueueEntryNotCalled,
     QueueCallTooRecent,
     InvalidQueueRequest,
+    /// An outbox write sent again under a `seq` the edge has dealt with, but not the same write
+    /// (another kind or payload): refused, nothing changes.
+    ReplayMismatch,
     PhoneTaken,
     InvalidCredentials,
     Unauthenticated,
@@ -70,7 +73,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 55] = [
+    pub const ALL: [ErrorCode; 56] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -111,6 +114,7 @@ impl ErrorCode {
         ErrorCode::QueueEntryNotCalled,
         ErrorCode::QueueCallTooRecent,
         ErrorCode::InvalidQueueRequest,
+        ErrorCode::ReplayMismatch,
         ErrorCode::PhoneTaken,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthenticated,
@@ -171,6 +175,7 @@ impl ErrorCode {
             ErrorCode::QueueEntryNotCalled => "queue_entry_not_called",
             ErrorCode::QueueCallTooRecent => "queue_call_too_recent",
             ErrorCode::InvalidQueueRequest => "invalid_queue_request",
+            ErrorCode::ReplayMismatch => "replay_mismatch",
             ErrorCode::PhoneTaken => "phone_taken",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Unauthenticated => "unauthenticated",

@@ -26,6 +26,31 @@ impl RateLimit {
         window_ms: 3_600_000,
     };
 
+    /// Outbox writes (`POST /api/sync` ops, every one sent) per account in 10 minutes: a phone
+    /// catching up after days offline, or a trader's whole fleet (1,000 trips and their
+    /// vehicles) drained in batches of 100, passes at once.
+    pub const SYNC_WRITES_PER_ACCOUNT: RateLimit = RateLimit {
+        max: 2_000,
+        window_ms: 600_000,
+    };
+    /// Outbox writes per account in a day: ten such catch-ups, while create-then-cancel loops
+    /// cannot grow the deny-list without bound.
+    pub const SYNC_WRITES_PER_ACCOUNT_DAY: RateLimit = RateLimit {
+        max: 20_000,
+        window_ms: 86_400_000,
+    };
+    /// Booking writes (book, cancel, reschedule) per account in 10 minutes: a trader booking a
+    /// fleet's slots for two weeks ahead (128 bookings in `make bench`), with retries.
+    pub const BOOKING_WRITES_PER_ACCOUNT: RateLimit = RateLimit {
+        max: 300,
+        window_ms: 600_000,
+    };
+    /// Booking writes per account in a day (each one re-issues a pass).
+    pub const BOOKING_WRITES_PER_ACCOUNT_DAY: RateLimit = RateLimit {
+        max: 3_000,
+        window_ms: 86_400_000,
+    };
+
     /// The same limit with another window length (tests shorten windows instead of waiting).
     pub fn with_window_ms(self, window_ms: i64) -> RateLimit {
         RateLimit { window_ms, ..self }

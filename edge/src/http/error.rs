@@ -102,7 +102,8 @@ impl From<Error> for ApiError {
             | ErrorCode::AlreadyCheckedIn
             | ErrorCode::QueueEmpty
             | ErrorCode::QueueEntryNotCalled
-            | ErrorCode::QueueCallTooRecent => 409,
+            | ErrorCode::QueueCallTooRecent
+            | ErrorCode::ReplayMismatch => 409,
             ErrorCode::PassNotValid => 422,
             ErrorCode::BookingCapReached | ErrorCode::BookingPaused | ErrorCode::PlateMismatch => {
                 403

@@ -93,11 +93,13 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         RouteId::AdminAuditLog => json(&audit::latest(&db).await?),
         RouteId::Sync => {
             let body = read_json_body(&mut req).await?;
+            let me = signed_in(&auth)?;
+            sync::count_writes(&db, me, &body, limits.writes.sync, now).await?;
             let signer = passes::signer(env)?;
             let clock = booking_clock(env, &req, now);
-            let synced = sync::sync(env, &db, &signer, signed_in(&auth)?, body, clock).await?;
+            let synced = sync::sync(env, &db, &signer, me, body, clock).await?;
             // A cancelled trip gives its yard places back (never a no-show for its owner).
-            bookings::release_for_trips(env, &db, &synced.cancelled_trips, now).await;
+            bookings::release_for_trips(env, &db, me, &synced.cancelled_trips, now).await;
             json(&synced.response)
         }
         RouteId::Trips => json(&trips::list(&db, &signed_in(&auth)?.account_id).await?),
@@ -159,6 +161,12 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 now_ms: booking_clock(env, &req, now),
             };
             let key = req.headers().get("idempotency-key")?;
+            if matches!(
+                route.spec.id,
+                RouteId::Book | RouteId::CancelBooking | RouteId::RescheduleBooking
+            ) {
+                bookings::count_write(&db, signed_in(&auth)?, limits.writes.booking, now).await?;
+            }
             match route.spec.id {
                 RouteId::YardAvailability => yard.availability(query(&req, "date")).await,
                 RouteId::Book => {
