@@ -198,6 +198,10 @@ pub enum AuditEvent {
     YardConfigChanged,
     /// A yard operator moved a waiting vehicle in the queue (with the reason).
     QueueReordered,
+    /// A yard operator or officer saw a vehicle's registration papers and marked it verified.
+    VehicleVerified,
+    /// Another account's booking of a plate released because the plate was verified.
+    PlateBookingReleased,
 }
 
 impl AuditEvent {
@@ -214,6 +218,8 @@ impl AuditEvent {
             AuditEvent::AccountEnabled => "account_enabled",
             AuditEvent::YardConfigChanged => "yard_config_changed",
             AuditEvent::QueueReordered => "queue_reordered",
+            AuditEvent::VehicleVerified => "vehicle_verified",
+            AuditEvent::PlateBookingReleased => "plate_booking_released",
         }
     }
 }
