@@ -14,6 +14,7 @@ use shared::wire::v1::{
     GatesResponse, HealthResponse, MoveRequest, SessionResponse, SignInRequest, SignUpRequest,
     SyncResponse, TripsResponse, YardStatusResponse,
 };
+use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
 use shared::{AccountId, Error, ErrorCode, YardId};
 
 pub async fn gates() -> Result<GatesResponse, Error> {
@@ -134,6 +135,17 @@ pub struct BookBody {
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct BookingsResponse {
     pub bookings: Vec<Booking>,
+    /// My bookings that the edge released, and why (`GET /api/bookings` only).
+    #[serde(default)]
+    pub releases: Vec<BookingReleaseDto>,
+    /// The trips of the day's bookings whose vehicle is verified (the operator's list only).
+    #[serde(default)]
+    pub verified_trips: Vec<String>,
+}
+
+/// A yard operator (or officer) has seen a vehicle's registration papers.
+pub async fn verify_vehicle(req: &VerifyVehicleRequest) -> Result<VerifyVehicleResponse, Error> {
+    post("/api/vehicles/verifications", req).await
 }
 
 /// Sends queued writes (see `crate::sync`).

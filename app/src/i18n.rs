@@ -64,6 +64,8 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::BookingNotActive => Key::ErrorsBookingNotActive,
         ErrorCode::IdempotencyKeyReused => Key::ErrorsIdempotencyKeyReused,
         ErrorCode::InvalidBookingConfig => Key::ErrorsInvalidBookingConfig,
+        ErrorCode::PlateVerifiedElsewhere => Key::ErrorsPlateVerifiedElsewhere,
+        ErrorCode::InvalidRegistrationNumber => Key::ErrorsInvalidRegistrationNumber,
         ErrorCode::PassNotValid => Key::ErrorsPassNotValid,
         ErrorCode::QueueWrongYard => Key::ErrorsQueueWrongYard,
         ErrorCode::AlreadyCheckedIn => Key::ErrorsAlreadyCheckedIn,
@@ -122,6 +124,11 @@ pub fn audit_event_key(event: &str) -> Key {
         (
             AuditEvent::BookingReleasedTripCancelled,
             Key::AuditBookingReleasedTripCancelled,
+        ),
+        (AuditEvent::VehicleVerified, Key::AuditVehicleVerified),
+        (
+            AuditEvent::PlateBookingReleased,
+            Key::AuditPlateBookingReleased,
         ),
     ];
     known

@@ -243,12 +243,12 @@ async fn drain_once() -> usize {
 /// Fetches the account's trips (and passes) and keeps them for offline use.
 pub async fn refresh_trips(account_id: &str) {
     if let Ok(response) = api::trips().await {
-        let bookings = match api::my_bookings().await {
-            Ok(b) => b.bookings,
+        let (bookings, releases) = match api::my_bookings().await {
+            Ok(b) => (b.bookings, b.releases),
             // Keep the bookings last seen rather than show none.
             Err(_) => current()
                 .and_then(|s| s.trips.get_untracked())
-                .map(|s| s.bookings)
+                .map(|s| (s.bookings, s.releases))
                 .unwrap_or_default(),
         };
         let snapshot = TripsSnapshot {
@@ -256,6 +256,7 @@ pub async fn refresh_trips(account_id: &str) {
             vehicles: response.vehicles,
             trips: response.trips,
             bookings,
+            releases,
         };
         snapshots::save_trips(account_id, &snapshot).await;
         if let Some(state) = current() {

@@ -71,4 +71,31 @@ export class OperatorPage {
   booking(plate) {
     return this.bookings.locator(`[data-testid="yard-booking"][data-plate="${plate}"]`);
   }
+
+  /// Opens the verification form of the booking of `plate` in the day's list.
+  async openVerify(plate) {
+    await this.booking(plate).getByTestId("verify-vehicle").click();
+    const form = this.booking(plate).getByTestId("verify-form");
+    await form.waitFor();
+    return form;
+  }
+
+  /// Marks the vehicle of the booking of `plate` verified, from the papers' plate and
+  /// certificate number; resolves with `{ done: message }` or `{ code, message }`.
+  async verifyVehicle(plate, { papersPlate = plate, number }) {
+    const form = await this.openVerify(plate);
+    await form.locator("#verify-plate").fill(papersPlate);
+    await form.locator("#verify-number").fill(number);
+    await form.getByTestId("verify-submit").click();
+    const done = this.bookings.getByTestId("verify-done");
+    const error = form.getByTestId("form-error");
+    await done.or(error).first().waitFor();
+    if (await done.count()) return { done: (await done.textContent()).trim() };
+    return { code: await error.getAttribute("data-code"), message: (await error.textContent()).trim() };
+  }
+
+  /// The "verified" badge of the booking of `plate`.
+  verifiedBadge(plate) {
+    return this.booking(plate).getByTestId("plate-verified");
+  }
 }

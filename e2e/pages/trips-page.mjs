@@ -54,6 +54,16 @@ export class TripsPage {
     await this.page.getByTestId("save-trip").click();
   }
 
+  /// A vehicle in the list, by its plate as shown.
+  vehicle(plate) {
+    return this.vehicles.filter({ has: this.page.locator(".plate", { hasText: plate }) });
+  }
+
+  /// The notice on a trip whose booking the edge released.
+  releasedNotice(tripId) {
+    return this.page.locator(`[data-testid="trip"][data-trip-id="${tripId}"] [data-testid="booking-released"]`);
+  }
+
   formError() {
     return this.page.getByTestId("form-error");
   }

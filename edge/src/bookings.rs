@@ -136,9 +136,25 @@ impl YardBooking<'_> {
         Ok(Response::from_json(&booking)?)
     }
 
+    /// A day's bookings, with `verified_trips`: those whose vehicle is verified (the badge).
     pub async fn day_bookings(&self, date: Option<String>) -> Result<Response, ApiError> {
         let date = required(date, "date")?;
-        self.send(BookingCall::Bookings { date }).await
+        let mut response = self.send(BookingCall::Bookings { date }).await?;
+        if response.status_code() != 200 {
+            return Ok(response);
+        }
+        let mut day: serde_json::Value = response.json().await?;
+        let trips: Vec<String> = day["bookings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b["trip_id"].as_str().map(str::to_owned))
+            .collect();
+        let verified = crate::vehicles::verified_trips(self.db, &trips).await?;
+        if let Some(day) = day.as_object_mut() {
+            day.insert("verified_trips".into(), json!(verified));
+        }
+        Ok(Response::from_json(&day)?)
     }
 
     pub async fn config(&self) -> Result<Response, ApiError> {
@@ -168,7 +184,7 @@ impl YardBooking<'_> {
         Ok(response)
     }
 
-    async fn send(&self, call: BookingCall) -> Result<Response, ApiError> {
+    pub(crate) async fn send(&self, call: BookingCall) -> Result<Response, ApiError> {
         let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
@@ -269,7 +285,8 @@ pub async fn release_for_trips(
     }
 }
 
-/// `GET /api/bookings`: the caller's own bookings at every yard, from D1's copy.
+/// `GET /api/bookings`: the caller's own bookings at every yard, from D1's copy, and why the
+/// edge released any of them (`releases`).
 pub async fn mine(db: &D1Database, me: &Principal) -> Result<serde_json::Value, ApiError> {
     #[derive(Deserialize)]
     struct Row {
@@ -288,7 +305,8 @@ pub async fn mine(db: &D1Database, me: &Principal) -> Result<serde_json::Value, 
         .map(|r| serde_json::from_str::<serde_json::Value>(&r.json))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| ApiError::internal())?;
-    Ok(json!({ "bookings": bookings }))
+    let releases = crate::vehicles::releases_of(db, &me.account_id).await?;
+    Ok(json!({ "bookings": bookings, "releases": releases }))
 }
 
 /// The trip's facts for the yard's rules. An unknown trip is "not found"; someone else's trip
@@ -303,10 +321,14 @@ async fn trip_facts(db: &D1Database, trip_id: &str) -> Result<TripFactsDto, ApiE
         plate: String,
         perishable: f64,
         declaration: Option<String>,
+        plate_verified_elsewhere: f64,
     }
     let row = db
         .prepare(
-            "SELECT t.id, t.account_id, t.status, t.gate_id, v.plate, t.perishable, t.declaration
+            "SELECT t.id, t.account_id, t.status, t.gate_id, v.plate, t.perishable, t.declaration,
+               EXISTS (SELECT 1 FROM vehicles o WHERE o.plate_key = v.plate_key
+                       AND o.verified_at_ms IS NOT NULL AND o.account_id <> t.account_id)
+                 AS plate_verified_elsewhere
              FROM trips t JOIN vehicles v ON v.id = t.vehicle_id WHERE t.id = ?1",
         )
         .bind(&[trip_id.into()])?
@@ -321,6 +343,7 @@ async fn trip_facts(db: &D1Database, trip_id: &str) -> Result<TripFactsDto, ApiE
         plate: row.plate,
         perishable: row.perishable != 0.0,
         declaration: row.declaration,
+        plate_verified_elsewhere: row.plate_verified_elsewhere != 0.0,
     })
 }
 

@@ -21,6 +21,7 @@ pub mod rate_limits;
 pub mod sql;
 pub mod sync;
 pub mod trips;
+pub mod vehicles;
 pub mod yard_booking;
 pub mod yard_call;
 pub mod yard_do;

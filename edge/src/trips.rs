@@ -94,6 +94,12 @@ impl Writer<'_> {
                 "you have already registered this plate",
             )));
         }
+        if crate::vehicles::verified_elsewhere(self.db, self.account, &vehicle.plate).await? {
+            return Ok(Err(Error::new(
+                ErrorCode::PlateVerifiedElsewhere,
+                "this plate is verified for another account's vehicle",
+            )));
+        }
         let dto = VehicleDto::from(&vehicle);
         Ok(Ok(vec![
             self.db
@@ -379,6 +385,8 @@ struct VehicleRow {
     trailer: Option<String>,
     vehicle_type: String,
     country: shared::Country,
+    #[serde(default)]
+    verified_at_ms: Option<f64>,
 }
 
 impl VehicleRow {
@@ -389,6 +397,7 @@ impl VehicleRow {
             trailer: self.trailer,
             vehicle_type: self.vehicle_type,
             country: self.country,
+            verified: self.verified_at_ms.is_some(),
         }
     }
 }

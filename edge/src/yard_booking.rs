@@ -73,6 +73,9 @@ pub struct TripFactsDto {
     pub plate: String,
     pub perishable: bool,
     pub declaration: Option<String>,
+    /// The plate is verified for another account's vehicle (see `vehicles.rs`).
+    #[serde(default)]
+    pub plate_verified_elsewhere: bool,
 }
 
 impl TripFactsDto {
@@ -85,6 +88,7 @@ impl TripFactsDto {
             plate: Plate::parse(&self.plate)?,
             perishable: self.perishable,
             declaration: self.declaration.as_deref().map(str::parse).transpose()?,
+            plate_verified_elsewhere: self.plate_verified_elsewhere,
         })
     }
 }

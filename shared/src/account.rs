@@ -202,6 +202,10 @@ pub enum AuditEvent {
     SyncReplayMismatch,
     /// A cancelled trip's booking was released at its yard.
     BookingReleasedTripCancelled,
+    /// A yard operator or officer saw a vehicle's registration papers and marked it verified.
+    VehicleVerified,
+    /// Another account's booking of a plate released because the plate was verified.
+    PlateBookingReleased,
 }
 
 impl AuditEvent {
@@ -220,6 +224,8 @@ impl AuditEvent {
             AuditEvent::QueueReordered => "queue_reordered",
             AuditEvent::SyncReplayMismatch => "sync_replay_mismatch",
             AuditEvent::BookingReleasedTripCancelled => "booking_released_trip_cancelled",
+            AuditEvent::VehicleVerified => "vehicle_verified",
+            AuditEvent::PlateBookingReleased => "plate_booking_released",
         }
     }
 }

@@ -41,6 +41,10 @@ pub enum ErrorCode {
     BookingNotActive,
     IdempotencyKeyReused,
     InvalidBookingConfig,
+    /// The plate is verified (registration papers seen) for another account's vehicle.
+    PlateVerifiedElsewhere,
+    /// A vehicle registration certificate number that is not one.
+    InvalidRegistrationNumber,
     PassNotValid,
     QueueWrongYard,
     AlreadyCheckedIn,
@@ -73,7 +77,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 56] = [
+    pub const ALL: [ErrorCode; 58] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -107,6 +111,8 @@ impl ErrorCode {
         ErrorCode::BookingNotActive,
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::InvalidBookingConfig,
+        ErrorCode::PlateVerifiedElsewhere,
+        ErrorCode::InvalidRegistrationNumber,
         ErrorCode::PassNotValid,
         ErrorCode::QueueWrongYard,
         ErrorCode::AlreadyCheckedIn,
@@ -168,6 +174,8 @@ impl ErrorCode {
             ErrorCode::BookingNotActive => "booking_not_active",
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::InvalidBookingConfig => "invalid_booking_config",
+            ErrorCode::PlateVerifiedElsewhere => "plate_verified_elsewhere",
+            ErrorCode::InvalidRegistrationNumber => "invalid_registration_number",
             ErrorCode::PassNotValid => "pass_not_valid",
             ErrorCode::QueueWrongYard => "queue_wrong_yard",
             ErrorCode::AlreadyCheckedIn => "already_checked_in",

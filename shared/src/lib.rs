@@ -29,6 +29,7 @@ mod phone;
 mod plate;
 pub mod queue;
 pub mod rate_limit;
+mod registration;
 pub mod sync;
 pub mod time;
 mod trip;
@@ -45,6 +46,7 @@ pub use password::{check_new_password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use phone::PhoneNumber;
 pub use plate::{Country, Plate};
 pub use rate_limit::RateLimit;
+pub use registration::RegistrationNumber;
 pub use trip::{
     parse_local_instant, ArrivalWindow, HsCode, Trip, TripEvent, TripId, TripStatus, Vehicle,
     VehicleId, VehicleType, WeightKg,

@@ -334,6 +334,44 @@ pub mod v1 {
         pub trailer: Option<String>,
         pub vehicle_type: String,
         pub country: Country,
+        /// In lists: a yard operator or officer has seen the registration papers (set by the
+        /// edge; a write that sends it changes nothing).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub verified: bool,
+    }
+
+    /// `POST /api/vehicles/verifications`: a yard operator or officer has seen the vehicle's
+    /// registration papers. The vehicle is found from one of its trips: `trip_id` (a booking in
+    /// the operator's day list) or `pass_id` (a scanned pass), exactly one; `plate` is as
+    /// written on the papers and must be the trip's vehicle's.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct VerifyVehicleRequest {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub trip_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pass_id: Option<String>,
+        pub plate: String,
+        pub registration_number: String,
+    }
+
+    /// The answer: the vehicle now verified, and how many other accounts' bookings of its
+    /// plate were released.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct VerifyVehicleResponse {
+        pub vehicle_id: String,
+        pub plate: String,
+        pub verified_at_ms: i64,
+        pub released_bookings: u32,
+    }
+
+    /// A booking of mine that the edge released (in `GET /api/bookings`): why, for the app to
+    /// say on the booking. `reason` is an error code (`plate_verified_elsewhere`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BookingReleaseDto {
+        pub booking_id: String,
+        pub reason: ErrorCode,
+        pub released_at_ms: i64,
     }
 
     impl TryFrom<VehicleDto> for Vehicle {
@@ -358,6 +396,7 @@ pub mod v1 {
                 trailer: v.trailer.as_ref().map(|t| t.display().to_owned()),
                 vehicle_type: v.vehicle_type.as_str().to_owned(),
                 country: v.country(),
+                verified: false,
             }
         }
     }

@@ -7,7 +7,7 @@ use super::db;
 use serde::{Deserialize, Serialize};
 use shared::booking::Booking;
 use shared::queue::TripQueueView;
-use shared::wire::v1::{BoardResponse, GateDto, TripRecordDto, VehicleDto};
+use shared::wire::v1::{BoardResponse, BookingReleaseDto, GateDto, TripRecordDto, VehicleDto};
 
 const GATES_KEY: &str = "gates";
 
@@ -43,6 +43,9 @@ pub struct TripsSnapshot {
     /// My slot bookings at every yard (an older copy may not have them).
     #[serde(default)]
     pub bookings: Vec<Booking>,
+    /// Why the edge released some of them (a plate verified for another account).
+    #[serde(default)]
+    pub releases: Vec<BookingReleaseDto>,
 }
 
 fn trips_key(account_id: &str) -> String {

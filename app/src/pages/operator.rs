@@ -2,7 +2,7 @@
 //! settings (hours, capacity, fee, caps, closed days). Everything here needs the network.
 
 use crate::api;
-use crate::components::{FormMessage, FormStatus, RequireRole};
+use crate::components::{FormMessage, FormStatus, RequireRole, TextField};
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
 use crate::state::{use_connectivity, use_session};
@@ -125,8 +125,16 @@ fn DayBookings(yard: YardId) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let bookings = LocalResource::new(move || {
         let (yard, date, _) = (yard.clone(), date.get(), refresh.get());
-        async move { api::yard_bookings(&yard, &date).await.map(|r| r.bookings) }
+        async move { api::yard_bookings(&yard, &date).await }
     });
+    // The one booking whose vehicle's papers are being entered, and the last verification.
+    let verifying = RwSignal::new(None::<String>);
+    let verified_notice = RwSignal::new(None::<String>);
+    let list = DayList {
+        verifying,
+        verified_notice,
+        refresh,
+    };
     view! {
         <section class="card yard-bookings" data-testid="yard-bookings" aria-labelledby="yard-bookings-title">
             <h2 id="yard-bookings-title">{move || i18n.t(Key::YardBookingsTitle)}</h2>
@@ -144,6 +152,9 @@ fn DayBookings(yard: YardId) -> impl IntoView {
                     {move || i18n.t(Key::YardRefresh)}
                 </button>
             </div>
+            {move || verified_notice.get().map(|message| view! {
+                <p class="form-done" role="status" data-testid="verify-done">{message}</p>
+            })}
             {move || if !connectivity.is_online() {
                 view! {
                     <p class="notice" role="status" data-testid="yard-needs-network">
@@ -158,14 +169,23 @@ fn DayBookings(yard: YardId) -> impl IntoView {
                             {i18n.error_message(e.code())}
                         </p>
                     }.into_any(),
-                    Some(Ok(list)) => day_view(list).into_any(),
+                    Some(Ok(day)) => day_view(day.bookings, day.verified_trips, list).into_any(),
                 }
             }}
         </section>
     }
 }
 
-fn day_view(list: Vec<Booking>) -> impl IntoView {
+/// What the day's list shares with its rows: which vehicle is being verified, and how to say
+/// it was and reload.
+#[derive(Clone, Copy)]
+struct DayList {
+    verifying: RwSignal<Option<String>>,
+    verified_notice: RwSignal<Option<String>>,
+    refresh: RwSignal<u32>,
+}
+
+fn day_view(list: Vec<Booking>, verified_trips: Vec<String>, day: DayList) -> impl IntoView {
     let i18n = use_i18n();
     let counted = |lane: Lane| {
         list.iter()
@@ -196,15 +216,44 @@ fn day_view(list: Vec<Booking>) -> impl IntoView {
                         <ul class="yard-slot-bookings">
                             {list.into_iter().map(|b| {
                                 let (lane, status) = (b.lane, b.status);
+                                let verified = verified_trips.iter().any(|t| t == b.trip_id.as_str());
+                                let can_verify = !verified && status != BookingStatus::Cancelled;
+                                let booking_id = b.id.to_string();
+                                let open_id = booking_id.clone();
+                                let is_open = move || day.verifying.with(|v| v.as_deref() == Some(open_id.as_str()));
+                                let plate = b.plate.display().to_owned();
+                                let trip_id = b.trip_id.to_string();
                                 view! {
                                     <li class="yard-booking" data-testid="yard-booking"
                                         data-plate=b.plate.display().to_owned()
-                                        data-lane=lane.as_str() data-status=status.as_str()>
+                                        data-lane=lane.as_str() data-status=status.as_str()
+                                        data-verified=verified.to_string()>
                                         <span class="plate">{b.plate.display().to_owned()}</span>
+                                        {verified.then(|| view! {
+                                            <span class="badge badge-ok" data-testid="plate-verified">
+                                                "✓ "{move || i18n.t(Key::YardPlateVerified)}
+                                            </span>
+                                        })}
                                         <span>{move || i18n.t(lane_key(lane))}</span>
                                         <span class=if status == BookingStatus::Active { "badge badge-ok" } else { "badge badge-pending" }>
                                             {move || i18n.t(status_key(status))}
                                         </span>
+                                        {can_verify.then(|| {
+                                            let is_open = is_open.clone();
+                                            view! {
+                                                <button type="button" class="button secondary verify-toggle"
+                                                    data-testid="verify-vehicle"
+                                                    aria-expanded=move || is_open().to_string()
+                                                    on:click=move |_| day.verifying.update(|v| {
+                                                        *v = if v.as_deref() == Some(booking_id.as_str()) { None } else { Some(booking_id.clone()) };
+                                                    })>
+                                                    {move || i18n.t(Key::YardVerifyVehicle)}
+                                                </button>
+                                            }
+                                        })}
+                                        <Show when=is_open.clone()>
+                                            <VerifyVehicleForm trip_id=trip_id.clone() plate=plate.clone() day=day/>
+                                        </Show>
                                     </li>
                                 }
                             }).collect_view()}
@@ -213,6 +262,71 @@ fn day_view(list: Vec<Booking>) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+    }
+}
+
+/// The operator has seen a vehicle's registration papers: the plate as written on them and
+/// the certificate number. The edge checks the plate is the vehicle's and keeps only a digest
+/// of the number; other accounts' bookings of the plate are released.
+#[component]
+fn VerifyVehicleForm(trip_id: String, plate: String, day: DayList) -> impl IntoView {
+    let i18n = use_i18n();
+    let seen_plate = RwSignal::new(String::new());
+    let number = RwSignal::new(String::new());
+    let status = RwSignal::new(FormStatus::Idle);
+    let title_plate = plate.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if matches!(status.get_untracked(), FormStatus::Working) {
+            return;
+        }
+        let request = shared::wire::v1::VerifyVehicleRequest {
+            trip_id: Some(trip_id.clone()),
+            pass_id: None,
+            plate: seen_plate.get_untracked().trim().to_owned(),
+            registration_number: number.get_untracked().trim().to_owned(),
+        };
+        // The same checks as the edge, for an instant answer.
+        if let Err(e) = shared::Plate::parse(&request.plate)
+            .and_then(|_| shared::RegistrationNumber::parse(&request.registration_number))
+        {
+            status.set(FormStatus::Failed(e));
+            return;
+        }
+        status.set(FormStatus::Working);
+        leptos::task::spawn_local(async move {
+            match api::verify_vehicle(&request).await {
+                Ok(done) => {
+                    let released = done.released_bookings.to_string();
+                    day.verified_notice.set(Some(i18n.t_with(
+                        Key::YardVerifyDone,
+                        &[("plate", &done.plate), ("released", &released)],
+                    )));
+                    day.verifying.set(None);
+                    day.refresh.update(|n| *n += 1);
+                }
+                Err(e) => status.set(FormStatus::Failed(e)),
+            }
+        });
+    };
+    view! {
+        <form class="verify-vehicle" data-testid="verify-form" on:submit=submit novalidate
+            aria-labelledby="verify-title">
+            <h4 id="verify-title">{move || i18n.t_with(Key::YardVerifyTitle, &[("plate", &title_plate)])}</h4>
+            <TextField id="verify-plate" label=Key::YardVerifyPlate value=seen_plate hint=Key::YardVerifyPlateHint/>
+            <TextField id="verify-number" label=Key::YardVerifyNumber value=number
+                hint=Key::YardVerifyNumberHint/>
+            <FormMessage status/>
+            <div class="actions">
+                <button type="submit" class="button" data-testid="verify-submit">
+                    {move || i18n.t(Key::YardVerifySubmit)}
+                </button>
+                <button type="button" class="button secondary" data-testid="verify-close"
+                    on:click=move |_| day.verifying.set(None)>
+                    {move || i18n.t(Key::YardVerifyClose)}
+                </button>
+            </div>
+        </form>
     }
 }
 

@@ -176,6 +176,11 @@ fn TripsHome() -> impl IntoView {
                             <Show when=move || vehicle.pending>
                                 <span class="badge badge-pending">{move || i18n.t(Key::TripsStatusPending)}</span>
                             </Show>
+                            <Show when=move || vehicle.dto.verified>
+                                <span class="badge badge-ok" data-testid="vehicle-verified">
+                                    "✓ "{move || i18n.t(Key::TripsVehicleVerified)}
+                                </span>
+                            </Show>
                         </li>
                     </For>
                 </ul>
@@ -357,6 +362,7 @@ fn TripCard(
             <p class="muted">{trip.dto.cargo.clone()}</p>
             <p class="muted">{window}</p>
             <p><span class=format!("badge {status_class}") data-testid="trip-status">{move || i18n.t(status_key)}</span></p>
+            <ReleasedBookingNotice trip_id=trip.dto.id.clone()/>
             {move || booking.get().map(|b| {
                 let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
                 let yard = b.slot.yard.to_string();
@@ -410,6 +416,46 @@ fn status_code(shown: Shown) -> &'static str {
         Shown::Pending => "pending",
         Shown::Cancelling => "cancelling",
         Shown::Stored(s) => s.as_str(),
+    }
+}
+
+/// A booking of this trip that the edge released (its plate was verified for another
+/// account's vehicle), while the trip holds no active booking: the driver is told why.
+#[component]
+fn ReleasedBookingNotice(trip_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync_state = use_sync();
+    let released = Signal::derive(move || {
+        sync_state.trips.with(|s| {
+            let s = s.as_ref()?;
+            if s.bookings
+                .iter()
+                .any(|b| b.trip_id.as_str() == trip_id && b.is_active())
+            {
+                return None;
+            }
+            s.bookings
+                .iter()
+                .filter(|b| b.trip_id.as_str() == trip_id)
+                .filter_map(|b| {
+                    let release = s.releases.iter().find(|r| r.booking_id == b.id.as_str())?;
+                    Some((b.clone(), release.reason))
+                })
+                .max_by_key(|(b, _)| b.updated_at_ms)
+        })
+    });
+    move || {
+        released.get().map(|(b, reason)| {
+            let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
+            let yard = b.slot.yard.to_string();
+            let why = i18n.error_message(reason);
+            view! {
+                <p class="notice" role="status" data-testid="booking-released"
+                    data-booking-id=b.id.to_string() data-reason=reason.as_str()>
+                    {i18n.t_with(Key::TripsBookingReleased, &[("yard", &yard), ("time", &time), ("reason", &why)])}
+                </p>
+            }
+        })
     }
 }
 
@@ -544,6 +590,7 @@ fn NewVehicleForm() -> impl IntoView {
             trailer: Some(trailer.get_untracked().trim().to_owned()).filter(|t| !t.is_empty()),
             vehicle_type: vehicle_type.get_untracked().as_str().to_owned(),
             country,
+            verified: false,
         };
         // The same rules as the edge, for an instant answer.
         if let Err(e) = shared::Vehicle::try_from(dto.clone()) {
@@ -909,6 +956,7 @@ mod tests {
             fetched_at_ms: 0,
             vehicles: vec![],
             bookings: vec![],
+            releases: vec![],
             trips: vec![TripRecordDto {
                 trip: trip("t-stored"),
                 status: TripStatus::Accepted,
@@ -948,6 +996,7 @@ mod tests {
             fetched_at_ms: 0,
             vehicles: vec![],
             bookings: vec![],
+            releases: vec![],
             trips: vec![TripRecordDto {
                 trip: trip("t-1"),
                 status: TripStatus::Accepted,

@@ -95,6 +95,7 @@ impl From<Error> for ApiError {
             | ErrorCode::InvalidTripState
             | ErrorCode::SlotFull
             | ErrorCode::VehicleAlreadyBooked
+            | ErrorCode::PlateVerifiedElsewhere
             | ErrorCode::BookingNotActive
             | ErrorCode::CapacityBelowBooked
             | ErrorCode::IdempotencyKeyReused

@@ -147,6 +147,10 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             queue::live(env, &db, signed_in(&auth)?, trip.as_str(), &req).await
         }
         RouteId::Board => json(&queue::board(&db, now).await?),
+        RouteId::VerifyVehicle => {
+            let body = read_json_body(&mut req).await?;
+            json(&crate::vehicles::verify(env, &db, signed_in(&auth)?, body, now).await?)
+        }
         RouteId::YardAvailability
         | RouteId::Book
         | RouteId::CancelBooking

@@ -47,6 +47,7 @@ pub enum RouteId {
     TripQueue,
     TripQueueLive,
     Board,
+    VerifyVehicle,
 }
 
 #[derive(Debug)]
@@ -65,6 +66,8 @@ const TRIP_OWNERS: &[Role] = &[Role::Driver, Role::Trader];
 const OUTBOX_WRITERS: &[Role] = &[Role::Driver, Role::Trader, Role::YardOperator];
 /// Those who check passes at gates and yards.
 const PASS_CHECKERS: &[Role] = &[Role::Officer, Role::YardOperator, Role::Admin];
+/// Those who see vehicles' registration papers: officers at their gate, operators at their yard.
+const VEHICLE_VERIFIERS: &[Role] = &[Role::Officer, Role::YardOperator];
 
 pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
@@ -282,6 +285,14 @@ pub const ROUTES: &[RouteSpec] = &[
         method: "GET",
         pattern: "/api/board",
         access: Access::Public,
+    },
+    // The handler limits an operator to trips booked or queued at their yard, an officer to
+    // trips through their gate.
+    RouteSpec {
+        id: RouteId::VerifyVehicle,
+        method: "POST",
+        pattern: "/api/vehicles/verifications",
+        access: Access::Roles(VEHICLE_VERIFIERS),
     },
 ];
 

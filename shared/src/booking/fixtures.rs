@@ -71,6 +71,7 @@ pub fn trip_facts(trip: &str, plate: &str, perishable: bool) -> TripFacts {
         plate: Plate::parse(plate).unwrap(),
         perishable,
         declaration: Some("104123456789".parse::<DeclarationNumber>().unwrap()),
+        plate_verified_elsewhere: false,
     }
 }
 

@@ -329,9 +329,11 @@ impl Ledger {
         }
         let trip = &req.trip;
         rules::check_trip(trip, &req.account, &self.gate)?;
+        rules::check_plate_not_verified_elsewhere(trip)?;
         rules::check_not_paused(self.paused_until(&req.account), now_ms)?;
         let slot = rules::check_slot(&self.config, req.slot.start_ms, now_ms)?;
         rules::check_vehicle_free(
+            &req.account,
             self.bookings.values(),
             &trip.plate,
             &trip.trip_id,
@@ -437,6 +439,7 @@ impl Ledger {
         rules::check_not_paused(self.paused_until(&req.account), now_ms)?;
         let slot = rules::check_slot(&self.config, req.new_start_ms, now_ms)?;
         rules::check_vehicle_free(
+            &req.account,
             self.bookings.values(),
             &b.plate,
             &b.trip_id,
@@ -768,6 +771,14 @@ mod tests {
                 },
                 BookingRefusal::BookingCapReached,
             ),
+            (
+                {
+                    let mut r = req(2, "10:00", false);
+                    r.trip.plate_verified_elsewhere = true;
+                    r
+                },
+                BookingRefusal::PlateVerifiedElsewhere,
+            ),
         ];
         for (i, (mut r, want)) in cases.into_iter().enumerate() {
             r.key = key(&format!("case{i}"));
@@ -784,6 +795,29 @@ mod tests {
                 "case {i}"
             );
         }
+    }
+
+    #[test]
+    fn another_accounts_booking_of_the_plate_is_not_revealed() {
+        let mut l = ledger();
+        let first = l.book(&req(1, "09:00", false), id(1), now()).unwrap();
+        // Account 2 registered the same plate and tries the same day.
+        let mut r = req(2, "10:00", false);
+        r.account = account(2);
+        r.trip.owner = account(2);
+        r.trip.plate = first.plate.clone();
+        let e = l.book(&r, id(2), now()).unwrap_err();
+        assert_eq!(
+            BookingRefusal::of(&e),
+            Some(BookingRefusal::VehicleAlreadyBooked)
+        );
+        assert!(!e.detail().contains(first.id.as_str()), "{}", e.detail());
+        assert!(!e.detail().contains("28/11"), "{}", e.detail());
+        // The owner's own second try is told which booking is in the way.
+        let mut mine = req(3, "10:00", false);
+        mine.trip.plate = first.plate.clone();
+        let e = l.book(&mine, id(3), now()).unwrap_err();
+        assert!(e.detail().contains(first.id.as_str()), "{}", e.detail());
     }
 
     #[test]

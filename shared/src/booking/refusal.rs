@@ -21,7 +21,8 @@ pub enum BookingRefusal {
     NotTripOwner,
     /// No such yard or booking, or the booking is someone else's (not revealed).
     NotFound,
-    /// The vehicle (or the trip) already has an active booking at this yard on that day.
+    /// The vehicle (or the trip) already has an active booking at this yard on that day. The
+    /// detail names the other booking only when it is the caller's own.
     VehicleAlreadyBooked,
     /// Perishable places are for perishable cargo only.
     PerishableOnly,
@@ -49,10 +50,12 @@ pub enum BookingRefusal {
     IdempotencyKeyReused,
     /// The yard's booking settings are invalid.
     InvalidConfig,
+    /// The plate is verified for another account's vehicle: only that account books it.
+    PlateVerifiedElsewhere,
 }
 
 impl BookingRefusal {
-    pub const ALL: [BookingRefusal; 19] = [
+    pub const ALL: [BookingRefusal; 20] = [
         BookingRefusal::TripNotAccepted,
         BookingRefusal::DeclarationMissing,
         BookingRefusal::TripWrongGate,
@@ -72,6 +75,7 @@ impl BookingRefusal {
         BookingRefusal::BookingNotActive,
         BookingRefusal::IdempotencyKeyReused,
         BookingRefusal::InvalidConfig,
+        BookingRefusal::PlateVerifiedElsewhere,
     ];
 
     /// The stable wire string. For the three reasons that have an exact [`ErrorCode`] already,
@@ -98,6 +102,7 @@ impl BookingRefusal {
             BookingNotActive => "booking_not_active",
             IdempotencyKeyReused => "idempotency_key_reused",
             InvalidConfig => "invalid_booking_config",
+            PlateVerifiedElsewhere => "plate_verified_elsewhere",
         }
     }
 
@@ -125,6 +130,7 @@ impl BookingRefusal {
             BookingNotActive => ErrorCode::BookingNotActive,
             IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             InvalidConfig => ErrorCode::InvalidBookingConfig,
+            PlateVerifiedElsewhere => ErrorCode::PlateVerifiedElsewhere,
         }
     }
 
@@ -156,6 +162,7 @@ impl BookingRefusal {
             BookingNotActive => "the booking is no longer active",
             IdempotencyKeyReused => "the idempotency key was used for a different request",
             InvalidConfig => "invalid booking settings",
+            PlateVerifiedElsewhere => "the plate is verified for another account's vehicle",
         }
     }
 

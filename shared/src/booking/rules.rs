@@ -21,6 +21,9 @@ pub struct TripFacts {
     pub plate: Plate,
     pub perishable: bool,
     pub declaration: Option<DeclarationNumber>,
+    /// The plate is verified (registration papers seen) for another account's vehicle: the
+    /// edge knows it from D1; [`check_plate_not_verified_elsewhere`] refuses the booking.
+    pub plate_verified_elsewhere: bool,
 }
 
 impl TripFacts {
@@ -34,6 +37,7 @@ impl TripFacts {
             plate: vehicle.plate.clone(),
             perishable: trip.cargo.is_perishable(),
             declaration: trip.declaration.clone(),
+            plate_verified_elsewhere: false,
         }
     }
 }
@@ -72,9 +76,23 @@ pub fn check_slot(config: &YardConfig, start_ms: i64, now_ms: i64) -> Result<Slo
     Ok(slot)
 }
 
+/// Once a plate is verified for one account, no other account books it (a squatter who
+/// registered someone else's plate cannot hold the real truck's days).
+pub fn check_plate_not_verified_elsewhere(trip: &TripFacts) -> Result<(), Error> {
+    if trip.plate_verified_elsewhere {
+        return Err(BookingRefusal::PlateVerifiedElsewhere.error(format!(
+            "{} is verified for another account's vehicle",
+            trip.plate.display()
+        )));
+    }
+    Ok(())
+}
+
 /// One active booking per vehicle per yard per local day, and one per trip. `except` is the
-/// booking being moved (it does not count against itself).
+/// booking being moved (it does not count against itself). The refusal names the booking in
+/// the way (id, day) only when it is `caller`'s own: someone else's is never revealed.
 pub fn check_vehicle_free<'a>(
+    caller: &AccountId,
     bookings: impl IntoIterator<Item = &'a Booking>,
     plate: &Plate,
     trip_id: &TripId,
@@ -90,12 +108,16 @@ pub fn check_vehicle_free<'a>(
         Some(b) if &b.trip_id == trip_id && !b.plate.same_vehicle(plate) => {
             Err(BookingRefusal::VehicleAlreadyBooked.error("the trip already has a booking here"))
         }
-        Some(b) => Err(BookingRefusal::VehicleAlreadyBooked.error(format!(
-            "{} already has booking {} here on {}",
-            plate.display(),
-            b.id,
-            b.date().date_string()
-        ))),
+        Some(b) if &b.account_id == caller => {
+            Err(BookingRefusal::VehicleAlreadyBooked.error(format!(
+                "{} already has booking {} here on {}",
+                plate.display(),
+                b.id,
+                b.date().date_string()
+            )))
+        }
+        Some(_) => Err(BookingRefusal::VehicleAlreadyBooked
+            .error("this vehicle already has a booking here that day")),
         None => Ok(()),
     }
 }
@@ -326,22 +348,24 @@ mod tests {
 
     #[test]
     fn one_active_booking_per_vehicle_per_yard_day_and_per_trip() {
+        let me = account(1);
         let b = booking("bk-1", at("2026-11-28", "09:00"));
         let same_plate = Plate::parse("29c 12345").unwrap();
         let other_plate = Plate::parse("12C-999.99").unwrap();
         let t2 = TripId::parse("t-2").unwrap();
         let day = LocalDate::parse("2026-11-28").unwrap();
         assert_eq!(
-            refusal(check_vehicle_free([&b], &same_plate, &t2, day, None)),
+            refusal(check_vehicle_free(&me, [&b], &same_plate, &t2, day, None)),
             BookingRefusal::VehicleAlreadyBooked
         );
         // Another day, another vehicle, or the booking itself being moved: fine.
-        assert!(check_vehicle_free([&b], &same_plate, &t2, day.add_days(1), None).is_ok());
-        assert!(check_vehicle_free([&b], &other_plate, &t2, day, None).is_ok());
-        assert!(check_vehicle_free([&b], &same_plate, &t2, day, Some(&b.id)).is_ok());
+        assert!(check_vehicle_free(&me, [&b], &same_plate, &t2, day.add_days(1), None).is_ok());
+        assert!(check_vehicle_free(&me, [&b], &other_plate, &t2, day, None).is_ok());
+        assert!(check_vehicle_free(&me, [&b], &same_plate, &t2, day, Some(&b.id)).is_ok());
         // The same trip cannot hold two bookings, even on two days.
         assert_eq!(
             refusal(check_vehicle_free(
+                &me,
                 [&b],
                 &other_plate,
                 &b.trip_id,
@@ -352,7 +376,38 @@ mod tests {
         );
         let mut done = b.clone();
         done.status = BookingStatus::Cancelled;
-        assert!(check_vehicle_free([&done], &same_plate, &t2, day, None).is_ok());
+        assert!(check_vehicle_free(&me, [&done], &same_plate, &t2, day, None).is_ok());
+    }
+
+    #[test]
+    fn a_refusal_names_the_booking_in_the_way_only_when_it_is_the_callers() {
+        let b = booking("bk-secret", at("2026-11-28", "09:00")); // account 1's
+        let plate = Plate::parse("29C-123.45").unwrap();
+        let t2 = TripId::parse("t-2").unwrap();
+        let day = LocalDate::parse("2026-11-28").unwrap();
+        let mine = check_vehicle_free(&account(1), [&b], &plate, &t2, day, None).unwrap_err();
+        assert!(mine.detail().contains("bk-secret"));
+        assert!(mine.detail().contains("28/11/2026"));
+        let theirs = check_vehicle_free(&account(2), [&b], &plate, &t2, day, None).unwrap_err();
+        assert_eq!(
+            BookingRefusal::of(&theirs),
+            Some(BookingRefusal::VehicleAlreadyBooked)
+        );
+        let owner = account(1).to_string();
+        for secret in ["bk-secret", "2026-11-28", "28/11", "09:00", owner.as_str()] {
+            assert!(!theirs.detail().contains(secret), "{secret} leaks");
+        }
+    }
+
+    #[test]
+    fn a_plate_verified_for_another_account_is_not_booked() {
+        let mut t = trip_facts("t-1", "29C-123.45", false);
+        assert!(check_plate_not_verified_elsewhere(&t).is_ok());
+        t.plate_verified_elsewhere = true;
+        assert_eq!(
+            refusal(check_plate_not_verified_elsewhere(&t)),
+            BookingRefusal::PlateVerifiedElsewhere
+        );
     }
 
     #[test]
