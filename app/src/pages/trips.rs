@@ -452,7 +452,7 @@ fn ReleasedBookingNotice(trip_id: String) -> impl IntoView {
             view! {
                 <p class="notice" role="status" data-testid="booking-released"
                     data-booking-id=b.id.to_string() data-reason=reason.as_str()>
-                    {i18n.t_with(Key::TripsBookingReleased, &[("yard", &yard), ("time", &time), ("reason", &why)])}
+                    {i18n.t_with(Key::TripsBookingReleased, &[("yard", &yard), ("time", &time), ("reason", why)])}
                 </p>
             }
         })
