@@ -10,9 +10,10 @@ use shared::booking::{Booking, DayAvailability};
 use shared::queue::{Entry, QueueEntryId, TripQueueView, YardQueueView};
 use shared::wire::v1::{
     AccountDto, AccountsResponse, AuditLogResponse, BoardResponse, CallRequest, CallResponse,
-    ChangePasswordRequest, CheckInRequest, CheckInResponse, CreateAccountRequest, Done, ErrorBody,
-    GatesResponse, HealthResponse, MoveRequest, SessionResponse, SignInRequest, SignUpRequest,
-    SyncResponse, TripsResponse, YardStatusResponse,
+    ChangePasswordRequest, CheckInRequest, CheckInResponse, CodeRequest, CodeSent,
+    CreateAccountRequest, Done, ErrorBody, GatesResponse, HealthResponse, MoveRequest,
+    PasswordResetRequest, SessionResponse, SignInRequest, SignUpRequest, SmsInbox, SyncResponse,
+    TripsResponse, YardStatusResponse,
 };
 use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
 use shared::{AccountId, Error, ErrorCode, YardId};
@@ -31,6 +32,21 @@ pub async fn sign_up(req: &SignUpRequest) -> Result<SessionResponse, Error> {
 
 pub async fn sign_in(req: &SignInRequest) -> Result<SessionResponse, Error> {
     post("/api/auth/signin", req).await
+}
+
+/// Sends a one-time code by SMS (`sign_up` or `reset_password`).
+pub async fn request_code(req: &CodeRequest) -> Result<CodeSent, Error> {
+    post("/api/auth/codes", req).await
+}
+
+pub async fn reset_password(req: &PasswordResetRequest) -> Result<SessionResponse, Error> {
+    post("/api/auth/password-reset", req).await
+}
+
+/// The local SMS double's inbox (only where the edge runs with it: `make dev`).
+pub async fn dev_sms(phone: &str) -> Result<SmsInbox, Error> {
+    let url = format!("/api/dev/sms?phone={}", js_sys::encode_uri_component(phone));
+    send(Request::get(&url)).await
 }
 
 pub async fn sign_out() -> Result<Done, Error> {
@@ -216,8 +232,18 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
             .await
             .map_err(|e| Error::new(ErrorCode::Unknown, format!("unexpected response: {e}")));
     }
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u32>().ok());
     match response.json::<ErrorBody>().await {
-        Ok(body) => Err(body.into()),
+        Ok(body) => {
+            let error = Error::from(body);
+            Err(match retry_after {
+                Some(secs) => error.with_retry_after(secs),
+                None => error,
+            })
+        }
         // Not our JSON: a proxy or captive portal answered. Treat it as not reaching us.
         Err(_) => Err(Error::new(
             ErrorCode::Network,

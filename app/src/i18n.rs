@@ -81,6 +81,9 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::Forbidden => Key::ErrorsForbidden,
         ErrorCode::AccountDisabled => Key::ErrorsAccountDisabled,
         ErrorCode::RateLimited => Key::ErrorsRateLimited,
+        ErrorCode::InvalidCode => Key::ErrorsInvalidCode,
+        ErrorCode::CodeRequired => Key::ErrorsCodeRequired,
+        ErrorCode::SmsUnavailable => Key::ErrorsSmsUnavailable,
         ErrorCode::NotFound => Key::ErrorsNotFound,
         ErrorCode::MethodNotAllowed => Key::ErrorsMethodNotAllowed,
         ErrorCode::PayloadTooLarge => Key::ErrorsPayloadTooLarge,
@@ -115,6 +118,7 @@ pub fn audit_event_key(event: &str) -> Key {
             Key::AuditSignedOutEverywhere,
         ),
         (AuditEvent::PasswordChanged, Key::AuditPasswordChanged),
+        (AuditEvent::PasswordReset, Key::AuditPasswordReset),
         (AuditEvent::AccountCreated, Key::AuditAccountCreated),
         (AuditEvent::AccountDisabled, Key::AuditAccountDisabled),
         (AuditEvent::AccountEnabled, Key::AuditAccountEnabled),
@@ -188,6 +192,18 @@ impl I18n {
 
     pub fn error_message(&self, code: ErrorCode) -> &'static str {
         self.t(error_key(code))
+    }
+
+    /// The message for an error as the user reads it: a rate limit says how many minutes to
+    /// wait when the edge said (`Retry-After`), rounded up.
+    pub fn error_text(&self, error: &shared::Error) -> String {
+        match (error.code(), error.retry_after_secs()) {
+            (ErrorCode::RateLimited, Some(secs)) => {
+                let minutes = secs.div_ceil(60).max(1).to_string();
+                self.t_with(Key::ErrorsRateLimitedWait, &[("minutes", &minutes)])
+            }
+            (code, _) => self.error_message(code).to_owned(),
+        }
     }
 
     /// A count with the language's thousands separator (`1.000` in Vietnamese).

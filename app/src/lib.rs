@@ -33,9 +33,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    AccountPage, AdminPage, BoardPage, BookPage, HomePage, NotFoundPage, OfficerHomePage,
-    OperatorHomePage, OperatorQueuePage, PassPage, QueuePage, SignInPage, SignUpPage, TripsPage,
-    VerifyPage,
+    AccountPage, AdminPage, BoardPage, BookPage, DevSmsPage, ForgotPasswordPage, HomePage,
+    NotFoundPage, OfficerHomePage, OperatorHomePage, OperatorQueuePage, PassPage, QueuePage,
+    SignInPage, SignUpPage, TripsPage, VerifyPage,
 };
 use state::{Connectivity, Session, UpdateReady};
 
@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/dev/sms") view=DevSmsPage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/operator") view=OperatorHomePage/>

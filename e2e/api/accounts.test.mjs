@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { call } from "../lib/api.mjs";
-import { demo, freshPhone, freshAddress, post, get, signIn, signInAs } from "../lib/accounts.mjs";
+import {
+  DEVICE_ID, demo, freshPhone, freshAddress, latestCode, post, get, requestCode, signIn, signInAs, signUp,
+} from "../lib/accounts.mjs";
 
 const WINDOW_MS = Number(process.env.RATE_LIMIT_WINDOW_MS ?? 10000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -18,7 +20,7 @@ async function accountCount() {
 test("a driver signs up with any spelling of the number and is signed in", async () => {
   const phone = freshPhone(); // 09xxxxxxxx
   const spaced = `+84 ${phone.slice(1, 4)} ${phone.slice(4, 7)} ${phone.slice(7)}`;
-  const r = await post("/api/auth/signup", { phone: spaced, password: "xe tai cua toi 2026", role: "driver", display_name: "  Phạm  Văn Đức " });
+  const r = await signUp({ phone: spaced, password: "xe tai cua toi 2026", role: "driver", display_name: "  Phạm  Văn Đức " });
   assert.equal(r.status, 200, r.text);
   assert.match(r.json.token, /^[0-9a-f]{64}$/);
   assert.equal(r.json.account.phone, "+84" + phone.slice(1));
@@ -27,11 +29,12 @@ test("a driver signs up with any spelling of the number and is signed in", async
   const me = await get("/api/me", { token: r.json.token });
   assert.equal(me.status, 200);
   assert.equal(me.json.id, r.json.account.id);
-  // The same person again, spelled differently: refused, nothing stored.
+  // The same person again, spelled differently: no code reaches them (their phone is told it
+  // has an account), so nothing is stored.
   const before = await accountCount();
-  const again = await post("/api/auth/signup", { phone, password: "another password 1", role: "trader" });
-  assert.equal(again.status, 409);
-  assert.equal(again.json.code, "phone_taken");
+  const again = await signUp({ phone, password: "another password 1", role: "trader" });
+  assert.equal(again.status, 400);
+  assert.equal(again.json.code, "invalid_code");
   assert.equal(await accountCount(), before);
   // And the number signs in.
   const session = await signIn(phone, "xe tai cua toi 2026");
@@ -57,13 +60,13 @@ test("bad sign-ups get a clear code and store nothing", async () => {
     ["{not json", 400, "malformed_body"],
   ];
   for (const [body, status, code] of cases) {
-    const r = await post("/api/auth/signup", body);
+    const r = await signUp(body);
     assert.equal(r.status, status, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`);
     assert.equal(r.json.code, code, JSON.stringify(body).slice(0, 80));
   }
-  const wrongType = await post("/api/auth/signup", JSON.stringify(ok), { headers: { "content-type": "text/plain" } });
+  const wrongType = await signUp(JSON.stringify(ok), { headers: { "content-type": "text/plain" } });
   assert.equal(wrongType.json.code, "unsupported_media_type");
-  const huge = await post("/api/auth/signup", { ...ok, display_name: "x".repeat(70_000) });
+  const huge = await signUp({ ...ok, display_name: "x".repeat(70_000) });
   assert.equal(huge.status, 413);
   assert.equal(await accountCount(), before, "nothing was stored");
 });
@@ -71,7 +74,7 @@ test("bad sign-ups get a clear code and store nothing", async () => {
 test("signing out ends the session; signing out everywhere ends them all", async () => {
   const phone = freshPhone();
   const password = "hai phien dang nhap";
-  await post("/api/auth/signup", { phone, password, role: "trader" });
+  await signUp({ phone, password, role: "trader" });
   const a = await signIn(phone, password);
   const b = await signIn(phone, password);
   assert.equal((await post("/api/auth/signout", undefined, { token: a.token })).status, 200);
@@ -94,7 +97,7 @@ test("signing out ends the session; signing out everywhere ends them all", async
 
 test("changing the password needs the old one and signs out the other sessions", async () => {
   const phone = freshPhone();
-  await post("/api/auth/signup", { phone, password: "mat khau cu 2026", role: "driver" });
+  await signUp({ phone, password: "mat khau cu 2026", role: "driver" });
   const here = await signIn(phone, "mat khau cu 2026");
   const elsewhere = await signIn(phone, "mat khau cu 2026");
   const wrong = await post("/api/auth/password", { current_password: "not it at all", new_password: "mat khau moi 2026" }, { token: here.token });
@@ -113,51 +116,83 @@ test("changing the password needs the old one and signs out the other sessions",
 test("guessing the current password with a stolen session is limited like sign-ins", async () => {
   const phone = freshPhone();
   const password = "doan mat khau hien tai";
-  await post("/api/auth/signup", { phone, password, role: "trader" });
+  await signUp({ phone, password, role: "trader" });
   const session = await signIn(phone, password);
+  const thief = freshAddress();
   const outcomes = [];
   for (let i = 0; i < 6; i++) {
-    const r = await post("/api/auth/password", { current_password: "guess number " + i, new_password: "mat khau moi cua ke gian" }, { token: session.token });
+    const r = await post("/api/auth/password", { current_password: "guess number " + i, new_password: "mat khau moi cua ke gian" }, { token: session.token, address: thief });
     outcomes.push(r.json.code);
   }
   assert.deepEqual(outcomes, [...Array(5).fill("invalid_credentials"), "rate_limited"]);
   // Even the right password waits for the window now; nothing was changed.
-  const right = await post("/api/auth/password", { current_password: password, new_password: "mat khau moi cua ke gian" }, { token: session.token });
+  const right = await post("/api/auth/password", { current_password: password, new_password: "mat khau moi cua ke gian" }, { token: session.token, address: thief });
   assert.equal(right.json.code, "rate_limited");
-  assert.equal((await post("/api/auth/signin", { phone, password })).json.code, "rate_limited", "one budget per phone");
+  assert.equal((await post("/api/auth/signin", { phone, password }, { address: thief })).json.code, "rate_limited", "one budget with sign-ins");
 });
 
-test("failed sign-ins per phone are limited, then allowed again after the window", async () => {
+test("failed sign-ins per phone and address are limited, then allowed again after the window", async () => {
   const phone = freshPhone();
   const password = "gioi han dang nhap";
-  await post("/api/auth/signup", { phone, password, role: "driver" });
+  await signUp({ phone, password, role: "driver" });
+  const address = freshAddress();
   // Successful sign-ins do not use up the budget.
-  for (let i = 0; i < 6; i++) await signIn(phone, password);
+  for (let i = 0; i < 6; i++) await signIn(phone, password, { address });
   const outcomes = [];
   for (let i = 0; i < 6; i++) {
-    const r = await post("/api/auth/signin", { phone, password: "wrong password " + i });
+    const r = await post("/api/auth/signin", { phone, password: "wrong password " + i }, { address });
     outcomes.push(r.json.code);
     if (r.status === 429) {
       assert.ok(Number(r.headers.get("retry-after")) >= 1, "retry-after in seconds");
     }
   }
   assert.deepEqual(outcomes, [...Array(5).fill("invalid_credentials"), "rate_limited"]);
-  // Even the right password waits for the window to end.
-  assert.equal((await post("/api/auth/signin", { phone, password })).json.code, "rate_limited");
+  // Even the right password waits for the window to end, from that address.
+  assert.equal((await post("/api/auth/signin", { phone, password, device_id: DEVICE_ID }, { address })).json.code, "rate_limited");
   await sleep(WINDOW_MS + 200);
-  const recovered = await post("/api/auth/signin", { phone, password });
+  const recovered = await post("/api/auth/signin", { phone, password, device_id: DEVICE_ID }, { address });
   assert.equal(recovered.status, 200, recovered.text);
 });
 
-test("sign-ups per client address are limited", async () => {
-  const address = freshAddress();
+test("an attacker's wrong passwords from elsewhere do not lock the owner out on their own address", async () => {
+  const phone = freshPhone();
+  const password = "chu xe o nha 2026";
+  await signUp({ phone, password, role: "driver" });
+  const attacker = freshAddress();
+  const owner = freshAddress();
+  const guesses = [];
+  for (let i = 0; i < 6; i++) guesses.push((await post("/api/auth/signin", { phone, password: "doan " + i }, { address: attacker })).json.code);
+  assert.deepEqual(guesses, [...Array(5).fill("invalid_credentials"), "rate_limited"]);
+  const mine = await post("/api/auth/signin", { phone, password, device_id: DEVICE_ID }, { address: owner });
+  assert.equal(mine.status, 200, mine.text);
+  // Guesses from many addresses meet the per-phone ceiling (30 a window); the owner's own
+  // device, known to the account, is spared it.
+  const spread = [];
+  for (let a = 0; a < 7; a++) {
+    const address = freshAddress();
+    for (let i = 0; i < 5; i++) spread.push((await post("/api/auth/signin", { phone, password: `doan ${a} ${i}` }, { address })).json.code);
+  }
+  assert.ok(spread.includes("rate_limited"), "the ceiling across addresses holds");
+  assert.equal(spread.filter((c) => c === "invalid_credentials").length, 30 - 5, "30 failures a window in all");
+  const unknownDevice = await post("/api/auth/signin", { phone, password, device_id: "someone-else-device-1" }, { address: freshAddress() });
+  assert.equal(unknownDevice.json.code, "rate_limited", "a device the account does not know meets the ceiling");
+  const stillMine = await post("/api/auth/signin", { phone, password, device_id: DEVICE_ID }, { address: owner });
+  assert.equal(stillMine.status, 200, stillMine.text);
+});
+
+test("sign-ups per client address are limited, an IPv6 /64 counting as one address", async () => {
+  const net = `2001:db8:${Math.floor(Math.random() * 65000).toString(16)}:77`;
   const codes = [];
-  for (let i = 0; i < 11; i++) {
-    const r = await post("/api/auth/signup", { phone: freshPhone(), password: "dang ky hang loat", role: "driver" }, { address });
+  for (let i = 0; i < 21; i++) {
+    // Codes requested from other addresses: only the sign-ups' own limit is measured here.
+    const phone = freshPhone();
+    await requestCode(phone);
+    const code = await latestCode(phone);
+    const r = await post("/api/auth/signup", { phone, password: "dang ky hang loat", role: "driver", code }, { address: `${net}::${(i + 1).toString(16)}` });
     codes.push(r.status);
   }
-  assert.deepEqual(codes, [...Array(10).fill(200), 429]);
-  const elsewhere = await post("/api/auth/signup", { phone: freshPhone(), password: "dang ky hang loat", role: "driver" });
+  assert.deepEqual(codes, [...Array(20).fill(200), 429]);
+  const elsewhere = await signUp({ phone: freshPhone(), password: "dang ky hang loat", role: "driver" });
   assert.equal(elsewhere.status, 200, "another address is not affected");
 });
 

@@ -6,8 +6,8 @@ import { openPhone, BASE_URL } from "../lib/browser.mjs";
 import { HomePage } from "../pages/home-page.mjs";
 import { TripsPage } from "../pages/trips-page.mjs";
 import { freshPlate } from "../lib/trips.mjs";
-import { SignUpPage, SignInPage, AccountPage, AdminPage, menuPaths } from "../pages/auth-pages.mjs";
-import { demo, freshPhone, freshAddress, post, signIn } from "../lib/accounts.mjs";
+import { SignUpPage, SignInPage, ForgotPasswordPage, AccountPage, AdminPage, menuPaths } from "../pages/auth-pages.mjs";
+import { demo, freshPhone, freshAddress, get, latestCode, post, signIn, signUp } from "../lib/accounts.mjs";
 
 test("a driver signs up, signs out and signs in again, and sees no staff screens", () =>
   withPhone(async ({ page, expectNetworkFailures }) => {
@@ -117,4 +117,55 @@ test("offline, a signed-in driver is still signed in and sees their saved accoun
     await page.getByTestId("account-card").waitFor();
     assert.match(await page.getByTestId("account-card").textContent(), /Đinh Công Lực/);
     assert.deepEqual(await menuPaths(page), ["/", "/board", "/trips", "/account"]);
+  }));
+
+test("a forgotten password is reset with a code by SMS; a new phone asks for a code to sign in", () =>
+  withPhone(async ({ page, expectNetworkFailures }) => {
+    expectNetworkFailures(); // the wrong code is a refused request
+    const phone = freshPhone();
+    const first = await signUp({ phone, password: "mat khau da quen 2026", role: "driver" });
+    assert.equal(first.status, 200, first.text);
+    await page.goto(BASE_URL + "/signin");
+    await page.locator('a[href="/forgot-password"]').click();
+    await page.locator("#phone").waitFor();
+    assert.deepEqual(await axe(page), [], "the forgotten-password form is accessible");
+    await new ForgotPasswordPage(page).reset(phone, "mat khau moi nho roi");
+    await new HomePage(page).waitForGates();
+    assert.equal((await get("/api/me", { token: first.json.token })).json.code, "session_expired", "other sessions ended");
+
+    await withPhone(async ({ page: other, expectNetworkFailures: expectOtherFailures }) => {
+      expectOtherFailures(); // the wrong code is a refused request
+      await new SignInPage(other).open();
+      await other.locator("#phone").fill(phone);
+      await other.locator("#password").fill("mat khau moi nho roi");
+      await other.locator('form button[type="submit"]').click();
+      await other.locator("#code").waitFor();
+      assert.match(await other.getByTestId("code-sent").textContent(), /thiết bị mới/);
+      assert.match(await other.locator('label[for="code"]').textContent(), /Mã xác nhận/);
+      assert.deepEqual(await axe(other), [], "the code step is accessible");
+      const code = await latestCode(phone);
+      await other.locator("#code").fill(String((Number(code) + 1) % 1_000_000).padStart(6, "0"));
+      await other.locator('form button[type="submit"]').click();
+      await other.getByTestId("form-error").waitFor();
+      assert.equal(await other.getByTestId("form-error").getAttribute("data-code"), "invalid_code");
+      await other.locator("#code").fill(code);
+      await other.locator('form button[type="submit"]').click();
+      await new HomePage(other).waitForGates();
+      assert.deepEqual(await menuPaths(other), ["/", "/board", "/trips", "/account"]);
+    });
+  }));
+
+test("too many wrong passwords: the app says how many minutes to wait", () =>
+  withPhone(async ({ page, context, expectNetworkFailures }) => {
+    expectNetworkFailures();
+    const phone = freshPhone();
+    await signUp({ phone, password: "cho vai phut 2026", role: "trader" });
+    // This phone's address has used up its tries for the number.
+    const address = freshAddress();
+    await context.setExtraHTTPHeaders({ "cf-connecting-ip": address });
+    for (let i = 0; i < 5; i++) await post("/api/auth/signin", { phone, password: "doan sai " + i }, { address });
+    await (await new SignInPage(page).open()).signIn(phone, "doan sai nua");
+    await page.getByTestId("form-error").waitFor();
+    assert.equal(await page.getByTestId("form-error").getAttribute("data-code"), "rate_limited");
+    assert.match(await page.getByTestId("form-error").textContent(), /thử lại sau \d+ phút/);
   }));

@@ -40,8 +40,48 @@ export function get(path, { token } = {}) {
   return call(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 }
 
-export async function signIn(phone, password, options = {}) {
-  const r = await post("/api/auth/signin", { phone, password }, options);
+/// This test process's device: sign-ups and verified sign-ins remember it for the account, so
+/// later sign-ins from it need no code (like the app on one phone).
+export const DEVICE_ID = `e2e-device-${runTag}-${Math.random().toString(36).slice(2, 12)}`;
+
+/// The local SMS double's messages to `phone`, newest first (the test Worker runs with
+/// SMS_ADAPTER=local).
+export async function smsInbox(phone) {
+  const r = await call(`/api/dev/sms?phone=${encodeURIComponent(phone)}`);
+  if (r.status !== 200) throw new Error(`the SMS inbox of ${phone}: ${r.status} ${r.text}`);
+  return r.json.messages;
+}
+
+/// The code in the newest SMS to `phone` (or undefined when that SMS has none).
+export async function latestCode(phone) {
+  const [newest] = await smsInbox(phone);
+  return newest?.text.match(/\b(\d{6})\b/)?.[1];
+}
+
+/// Asks for a one-time code (`purpose`: sign_up, reset_password); returns the answer.
+export function requestCode(phone, purpose = "sign_up", options = {}) {
+  return post("/api/auth/codes", { phone, purpose }, options);
+}
+
+/// Signs up the way the app does: a code to the phone, read from the SMS double, then the
+/// sign-up with it (from this process's device unless `device_id` is given). Answers like
+/// `post`. A body the code request refuses (a malformed phone) is sent as it is, so callers
+/// still see the sign-up's own refusal.
+export async function signUp(body, options = {}) {
+  if (typeof body !== "object" || body === null || "code" in body) return post("/api/auth/signup", body, options);
+  const sent = await requestCode(body.phone, "sign_up", options);
+  const code = sent.status === 200 ? await latestCode(body.phone) : undefined;
+  return post("/api/auth/signup", { device_id: DEVICE_ID, ...body, code: code ?? "000000" }, options);
+}
+
+/// Signs in from this process's device (or `device_id`); when the account does not know the
+/// device yet, completes the sign-in with the code the SMS double received.
+export async function signIn(phone, password, { device_id = DEVICE_ID, ...options } = {}) {
+  let r = await post("/api/auth/signin", { phone, password, device_id }, options);
+  if (r.status === 401 && r.json?.code === "code_required") {
+    const code = await latestCode(phone);
+    r = await post("/api/auth/signin", { phone, password, device_id, code }, options);
+  }
   if (r.status !== 200) throw new Error(`sign-in of ${phone} failed: ${r.status} ${r.text}`);
   return r.json;
 }

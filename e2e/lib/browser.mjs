@@ -43,6 +43,8 @@ export async function openPhone({ viewport = { width: 360, height: 800 }, args =
     if (msg.type() !== "error") return;
     // Chromium logs every failed request; tests that cut the network expect those.
     if (networkFailuresExpected && /Failed to load resource/.test(msg.text())) return;
+    // Signing in on a new browser is answered 401 code_required (the code step), by design.
+    if (/status of 401/.test(msg.text()) && new URL(msg.location().url || "http://x/").pathname === "/api/auth/signin") return;
     errors.push(new Error(msg.text()));
   });
   return {

@@ -1,6 +1,6 @@
 // Helpers for tests with vehicles, trips and passes: real writes through POST /api/sync.
 import { randomBytes } from "node:crypto";
-import { get, post, freshPhone } from "./accounts.mjs";
+import { get, post, freshPhone, signUp } from "./accounts.mjs";
 
 const HOUR = 3_600_000;
 
@@ -16,7 +16,7 @@ export function clientId() {
 
 /// A fresh driver (or trader) account, signed in.
 export async function signUpOwner(role = "driver") {
-  const r = await post("/api/auth/signup", { phone: freshPhone(), password: "lang son 2026 xe tai", role });
+  const r = await signUp({ phone: freshPhone(), password: "lang son 2026 xe tai", role });
   if (r.status !== 200) throw new Error(`sign-up failed: ${r.status} ${r.text}`);
   return r.json;
 }

@@ -20,6 +20,8 @@ export function workerSettings() {
         ...(process.env.RATE_LIMIT_WINDOW_MS ? ["--var", `RATE_LIMIT_WINDOW_MS:${process.env.RATE_LIMIT_WINDOW_MS}`] : []),
         "--var",
         "TEST_CLOCK:1",
+        "--var",
+        "SMS_ADAPTER:local",
       ];
   return { port, state, args };
 }

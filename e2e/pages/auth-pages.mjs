@@ -1,5 +1,32 @@
-// Page objects: signing up, signing in, the account screen, the admin screen.
+// Page objects: signing up, signing in, the forgotten password, the account screen, the admin
+// screen. Codes sent by SMS are read from the test Worker's local SMS double, as a person
+// would read them on the phone.
 import { BASE_URL } from "../lib/browser.mjs";
+import { latestCode } from "../lib/accounts.mjs";
+
+/// Clicks the form's submit button and waits for what it leads to: the code field, an error
+/// shown after the click (an earlier one does not count), or (`leaves`) another page.
+async function submitAndSettle(page, { leaves } = {}) {
+  await page.evaluate(() => document.querySelectorAll('[data-testid="form-error"]').forEach((e) => (e.dataset.stale = "1")));
+  const from = new URL(page.url()).pathname;
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForFunction(
+    ({ from, leaves }) =>
+      document.querySelector("#code") !== null ||
+      document.querySelector('[data-testid="form-error"]:not([data-stale])') !== null ||
+      (leaves && location.pathname !== from),
+    { from, leaves },
+  );
+  return page.locator("#code").isVisible();
+}
+
+/// Types the code the phone just received and submits.
+async function enterCode(page, phone) {
+  const code = await latestCode(phone);
+  if (!code) throw new Error(`no code in the SMS inbox of ${phone}`);
+  await page.locator("#code").fill(code);
+  await page.locator('form button[type="submit"]').click();
+}
 
 export class SignUpPage {
   constructor(page) {
@@ -10,12 +37,13 @@ export class SignUpPage {
     await this.page.locator("form").waitFor();
     return this;
   }
+  /// Fills the form and sends it; when the code step comes, enters the code from the SMS.
   async signUp({ role = "driver", phone, password, name = "" }) {
     await this.page.locator(`#role-${role}`).check();
     await this.page.locator("#phone").fill(phone);
     await this.page.locator("#password").fill(password);
     await this.page.locator("#name").fill(name);
-    await this.page.locator('form button[type="submit"]').click();
+    if (await submitAndSettle(this.page)) await enterCode(this.page, phone);
   }
   error() {
     return this.page.getByTestId("form-error");
@@ -31,10 +59,29 @@ export class SignInPage {
     await this.page.locator("form").waitFor();
     return this;
   }
+  /// Signs in; on a device the account does not know yet, enters the code from the SMS.
   async signIn(phone, password) {
     await this.page.locator("#phone").fill(phone);
     await this.page.locator("#password").fill(password);
-    await this.page.locator('form button[type="submit"]').click();
+    if (await submitAndSettle(this.page, { leaves: true })) await enterCode(this.page, phone);
+  }
+}
+
+export class ForgotPasswordPage {
+  constructor(page) {
+    this.page = page;
+  }
+  async open() {
+    await this.page.goto(BASE_URL + "/forgot-password");
+    await this.page.locator("form").waitFor();
+    return this;
+  }
+  /// Asks for a code, then sets the new password with the code from the SMS.
+  async reset(phone, newPassword) {
+    await this.page.locator("#phone").fill(phone);
+    if (!(await submitAndSettle(this.page))) throw new Error("no code step on the forgotten-password page");
+    await this.page.locator("#new-password").fill(newPassword);
+    await enterCode(this.page, phone);
   }
 }
 

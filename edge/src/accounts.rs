@@ -4,13 +4,18 @@
 use crate::audit;
 use crate::auth::{self, secrets, Principal, SESSION_TTL_MS};
 use crate::http::ApiError;
+use crate::otp;
 use crate::rate_limits;
+use crate::sms::Sms;
 use crate::sql::nullable;
 use serde::Deserialize;
 use serde_json::json;
+use shared::otp::{CodePurpose, SmsText, CODE_TTL_MS};
+use shared::rate_limit::address_key;
 use shared::wire::v1::{
-    AccountDto, AccountsResponse, ChangePasswordRequest, CreateAccountRequest, Done,
-    NewStaffAccount, SessionResponse, SignInRequest, SignUp, SignUpRequest,
+    AccountDto, AccountsResponse, ChangePasswordRequest, CodeRequest, CodeSent,
+    CreateAccountRequest, Done, NewStaffAccount, PasswordResetRequest, SessionResponse,
+    SignInRequest, SignUp, SignUpRequest,
 };
 use shared::{
     check_new_password, AccountId, AuditEvent, ErrorCode, PhoneNumber, RateLimit, Responsibility,
@@ -23,12 +28,18 @@ use worker::{D1Database, D1PreparedStatement};
 pub struct ClientAddress(pub String);
 
 /// Rate limits, with windows shortened when the `RATE_LIMIT_WINDOW_MS` variable says so
-/// (tests, which must not wait a minute).
+/// (tests, which must not wait a minute). A one-time code then lives two windows.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Per phone and address together.
     pub sign_in_per_phone: RateLimit,
+    /// Per phone across all addresses: the higher ceiling.
+    pub sign_in_per_phone_all_addresses: RateLimit,
     pub sign_in_per_address: RateLimit,
     pub sign_up_per_address: RateLimit,
+    pub code_requests_per_phone: RateLimit,
+    pub code_requests_per_address: RateLimit,
+    pub code_ttl_ms: i64,
     /// Per-account write quotas (`POST /api/sync`, and the booking writes).
     pub writes: WriteQuotas,
 }
@@ -45,8 +56,12 @@ impl Limits {
         let adjust = |l: RateLimit| window_ms.map_or(l, |w| l.with_window_ms(w));
         Limits {
             sign_in_per_phone: adjust(RateLimit::SIGN_IN_PER_PHONE),
+            sign_in_per_phone_all_addresses: adjust(RateLimit::SIGN_IN_PER_PHONE_ALL_ADDRESSES),
             sign_in_per_address: adjust(RateLimit::SIGN_IN_PER_ADDRESS),
             sign_up_per_address: adjust(RateLimit::SIGN_UP_PER_ADDRESS),
+            code_requests_per_phone: adjust(RateLimit::CODE_REQUESTS_PER_PHONE),
+            code_requests_per_address: adjust(RateLimit::CODE_REQUESTS_PER_ADDRESS),
+            code_ttl_ms: window_ms.map_or(CODE_TTL_MS, |w| w.saturating_mul(2)),
             writes: WriteQuotas {
                 sync: [
                     adjust(RateLimit::SYNC_WRITES_PER_ACCOUNT),
@@ -89,9 +104,53 @@ impl AccountRow {
     }
 }
 
-/// The rate-limit counter of password attempts for one phone number.
-fn sign_in_phone_key(phone: &PhoneNumber) -> String {
-    format!("signin:phone:{}", phone.e164())
+/// The rate-limit counters of password attempts for one phone number: from this address
+/// (the tight limit: someone guessing elsewhere does not lock the owner out here) and from
+/// all addresses together (the higher ceiling, which a device the account knows is spared, so
+/// that even a botnet's guesses leave the owner's own phone able to sign in). Both are given
+/// back when the password is right.
+struct PasswordBudget {
+    pair_key: String,
+    phone_key: Option<String>,
+}
+
+impl PasswordBudget {
+    async fn check(
+        db: &D1Database,
+        phone: &PhoneNumber,
+        from: &ClientAddress,
+        known_device: bool,
+        limits: &Limits,
+        now_ms: i64,
+    ) -> Result<PasswordBudget, ApiError> {
+        let budget = PasswordBudget {
+            pair_key: format!(
+                "signin:phone:{}:addr:{}",
+                phone.e164(),
+                address_key(&from.0)
+            ),
+            phone_key: (!known_device).then(|| format!("signin:phone:{}", phone.e164())),
+        };
+        rate_limits::check(db, &budget.pair_key, limits.sign_in_per_phone, now_ms).await?;
+        if let Some(phone_key) = &budget.phone_key {
+            rate_limits::check(
+                db,
+                phone_key,
+                limits.sign_in_per_phone_all_addresses,
+                now_ms,
+            )
+            .await?;
+        }
+        Ok(budget)
+    }
+
+    async fn refund(&self, db: &D1Database) -> Result<(), ApiError> {
+        rate_limits::refund(db, &self.pair_key).await?;
+        if let Some(phone_key) = &self.phone_key {
+            rate_limits::refund(db, phone_key).await?;
+        }
+        Ok(())
+    }
 }
 
 async fn find_by_phone(
@@ -187,7 +246,45 @@ async fn insert_account(
     Ok(written == 1)
 }
 
-/// `POST /api/auth/signup`: creates a driver, trader or resident and signs them in.
+/// `POST /api/auth/codes`: sends a one-time code for signing up or resetting a password.
+/// The answer (and every limit counted) is the same whether or not the phone has an account:
+/// a new number gets a sign-up code, a number with an account gets a text saying so instead;
+/// a reset code goes only to a number with an account. A code is stored either way.
+pub async fn request_code(
+    db: &D1Database,
+    sms: &Sms,
+    req: CodeRequest,
+    from: &ClientAddress,
+    limits: Limits,
+    now_ms: i64,
+) -> Result<CodeSent, ApiError> {
+    let phone = PhoneNumber::parse(&req.phone)?;
+    let purpose = CodePurpose::parse_requestable(&req.purpose)?;
+    sms.ready()?;
+    otp::check_request(db, &phone, purpose, from, &limits, now_ms).await?;
+    let has_account = find_by_phone(db, &phone).await?.is_some();
+    let code = otp::create(db, &phone, purpose, &limits, now_ms).await?;
+    let minutes = (limits.code_ttl_ms + 59_999) / 60_000;
+    let text = match (purpose, has_account) {
+        (CodePurpose::SignUp, true) => Some(SmsText::AlreadyHasAccount),
+        (CodePurpose::ResetPassword, false) => None,
+        _ => Some(SmsText::Code {
+            purpose,
+            code: &code,
+            minutes,
+        }),
+    };
+    if let Some(text) = text {
+        sms.send(db, &phone, &text.render(), now_ms).await?;
+    }
+    Ok(CodeSent {
+        sent: true,
+        expires_in_secs: limits.code_ttl_ms / 1000,
+    })
+}
+
+/// `POST /api/auth/signup`: creates a driver, trader or resident with the code sent to the
+/// phone, signs them in and remembers the device.
 pub async fn sign_up(
     db: &D1Database,
     req: SignUpRequest,
@@ -197,12 +294,16 @@ pub async fn sign_up(
 ) -> Result<SessionResponse, ApiError> {
     rate_limits::check(
         db,
-        &format!("signup:addr:{}", from.0),
+        &format!("signup:addr:{}", address_key(&from.0)),
         limits.sign_up_per_address,
         now_ms,
     )
     .await?;
+    let code = req.code.clone();
+    let device = otp::device(req.device_id.as_deref())?;
     let sign_up = SignUp::try_from(req)?;
+    // The rules first, so a mistyped password does not use up the code.
+    otp::redeem(db, &sign_up.phone, CodePurpose::SignUp, &code, now_ms).await?;
     if find_by_phone(db, &sign_up.phone).await?.is_some() {
         return Err(phone_taken());
     }
@@ -218,6 +319,10 @@ pub async fn sign_up(
         json!({ "role": sign_up.role, "phone": sign_up.phone.e164() }),
     )?;
     let session = insert_session(db, &token_hash, id.as_str(), now_ms)?;
+    let mut then = vec![audit, session];
+    if let Some(device) = &device {
+        then.push(otp::remember_device(db, id.as_str(), device, now_ms).await?);
+    }
     let created = insert_account(
         db,
         &id,
@@ -227,7 +332,7 @@ pub async fn sign_up(
         &Responsibility::None,
         &password_hash,
         now_ms,
-        vec![audit, session],
+        then,
     )
     .await?;
     if !created {
@@ -250,40 +355,49 @@ async fn session_response(
     })
 }
 
-/// `POST /api/auth/signin`
+/// `POST /api/auth/signin`: the password, then, from a device the account does not know, a
+/// code sent to the phone (`code_required`; the same request with the code signs in and
+/// remembers the device).
 pub async fn sign_in(
     db: &D1Database,
+    sms: &Sms,
     req: SignInRequest,
     from: &ClientAddress,
     limits: Limits,
     now_ms: i64,
 ) -> Result<SessionResponse, ApiError> {
     let phone = PhoneNumber::parse(&req.phone)?;
+    let device = otp::device(req.device_id.as_deref())?;
     rate_limits::check(
         db,
-        &format!("signin:addr:{}", from.0),
+        &format!("signin:addr:{}", address_key(&from.0)),
         limits.sign_in_per_address,
         now_ms,
     )
     .await?;
-    let phone_key = sign_in_phone_key(&phone);
-    if let Err(limited) = rate_limits::check(db, &phone_key, limits.sign_in_per_phone, now_ms).await
-    {
-        audit::record(
-            db,
-            now_ms,
-            None,
-            AuditEvent::SignInRateLimited,
-            Some(phone.e164()),
-            json!({ "address": from.0 }),
-        )
-        .await?;
-        return Err(limited);
-    }
+    let account = find_by_phone(db, &phone).await?;
+    let known = match &account {
+        Some(account) => otp::is_known_device(db, &account.id, device.as_ref()).await?,
+        None => false,
+    };
+    let budget = match PasswordBudget::check(db, &phone, from, known, &limits, now_ms).await {
+        Ok(budget) => budget,
+        Err(limited) => {
+            audit::record(
+                db,
+                now_ms,
+                None,
+                AuditEvent::SignInRateLimited,
+                Some(phone.e164()),
+                json!({ "address": from.0 }),
+            )
+            .await?;
+            return Err(limited);
+        }
+    };
     if req.password.chars().count() > shared::MAX_PASSWORD_CHARS {
         return Err(invalid_credentials());
     }
-    let account = find_by_phone(db, &phone).await?;
     let verified = secrets::verify_password(
         &req.password,
         account.as_ref().map(|a| a.password_hash.as_str()),
@@ -311,9 +425,31 @@ pub async fn sign_in(
             "this account is disabled",
         ));
     }
-    rate_limits::refund(db, &phone_key).await?;
+    budget.refund(db).await?;
+    if !known {
+        match req.code.as_deref() {
+            Some(code) => otp::redeem(db, &phone, CodePurpose::NewDevice, code, now_ms).await?,
+            None => {
+                sms.ready()?;
+                otp::check_request(db, &phone, CodePurpose::NewDevice, from, &limits, now_ms)
+                    .await?;
+                let code = otp::create(db, &phone, CodePurpose::NewDevice, &limits, now_ms).await?;
+                let text = SmsText::Code {
+                    purpose: CodePurpose::NewDevice,
+                    code: &code,
+                    minutes: (limits.code_ttl_ms + 59_999) / 60_000,
+                };
+                sms.send(db, &phone, &text.render(), now_ms).await?;
+                return Err(ApiError::new(
+                    401,
+                    ErrorCode::CodeRequired,
+                    "a new device: a code was sent to the phone by SMS",
+                ));
+            }
+        }
+    }
     let (token, token_hash) = auth::new_token().await?;
-    db.batch(vec![
+    let mut batch = vec![
         insert_session(db, &token_hash, &account.id, now_ms)?,
         audit::entry(
             db,
@@ -321,10 +457,74 @@ pub async fn sign_in(
             Some(&account.id),
             AuditEvent::SignInSucceeded,
             Some(&account.id),
+            json!({ "address": from.0, "new_device": !known }),
+        )?,
+    ];
+    if let Some(device) = &device {
+        batch.push(otp::remember_device(db, &account.id, device, now_ms).await?);
+    }
+    db.batch(batch).await?;
+    Ok(SessionResponse {
+        token,
+        expires_at_ms: now_ms + SESSION_TTL_MS,
+        account: account.to_dto(),
+    })
+}
+
+/// `POST /api/auth/password-reset`: a forgotten password replaced with the code sent to the
+/// phone. Every session and known device of the account is dropped; this device is signed
+/// in and remembered.
+pub async fn reset_password(
+    db: &D1Database,
+    req: PasswordResetRequest,
+    limits: Limits,
+    from: &ClientAddress,
+    now_ms: i64,
+) -> Result<SessionResponse, ApiError> {
+    let phone = PhoneNumber::parse(&req.phone)?;
+    let device = otp::device(req.device_id.as_deref())?;
+    rate_limits::check(
+        db,
+        &format!("signin:addr:{}", address_key(&from.0)),
+        limits.sign_in_per_address,
+        now_ms,
+    )
+    .await?;
+    check_new_password(&req.new_password, &phone)?;
+    otp::redeem(db, &phone, CodePurpose::ResetPassword, &req.code, now_ms).await?;
+    // A phone without an account never got its code; should one be guessed, it still fails.
+    let account = find_by_phone(db, &phone)
+        .await?
+        .ok_or_else(|| ApiError::from(shared::otp::wrong_code()))?;
+    if account.disabled_at_ms.is_some() {
+        return Err(ApiError::new(
+            403,
+            ErrorCode::AccountDisabled,
+            "this account is disabled",
+        ));
+    }
+    let new_hash = secrets::hash_password(&req.new_password).await?;
+    let (token, token_hash) = auth::new_token().await?;
+    let id = account.id.as_str();
+    let mut batch = vec![
+        db.prepare("UPDATE accounts SET password_hash = ?1 WHERE id = ?2")
+            .bind(&[new_hash.as_str().into(), id.into()])?,
+        revoke_all(db, id, None, now_ms)?,
+        otp::forget_devices(db, id)?,
+        insert_session(db, &token_hash, id, now_ms)?,
+        audit::entry(
+            db,
+            now_ms,
+            Some(id),
+            AuditEvent::PasswordReset,
+            Some(id),
             json!({ "address": from.0 }),
         )?,
-    ])
-    .await?;
+    ];
+    if let Some(device) = &device {
+        batch.push(otp::remember_device(db, id, device, now_ms).await?);
+    }
+    db.batch(batch).await?;
     Ok(SessionResponse {
         token,
         expires_at_ms: now_ms + SESSION_TTL_MS,
@@ -396,6 +596,7 @@ pub async fn change_password(
     db: &D1Database,
     me: &Principal,
     req: ChangePasswordRequest,
+    from: &ClientAddress,
     limits: Limits,
     now_ms: i64,
 ) -> Result<Done, ApiError> {
@@ -404,15 +605,14 @@ pub async fn change_password(
         .ok_or_else(ApiError::internal)?;
     let phone = PhoneNumber::parse(&account.phone)?;
     check_new_password(&req.new_password, &phone)?;
-    // Guesses of the current password count against the same budget as sign-ins.
-    let phone_key = sign_in_phone_key(&phone);
-    rate_limits::check(db, &phone_key, limits.sign_in_per_phone, now_ms).await?;
+    // Guesses of the current password count against the same budgets as sign-ins.
+    let budget = PasswordBudget::check(db, &phone, from, false, &limits, now_ms).await?;
     if req.current_password.chars().count() > shared::MAX_PASSWORD_CHARS
         || !secrets::verify_password(&req.current_password, Some(&account.password_hash)).await?
     {
         return Err(invalid_credentials());
     }
-    rate_limits::refund(db, &phone_key).await?;
+    budget.refund(db).await?;
     let new_hash = secrets::hash_password(&req.new_password).await?;
     let id = me.account_id.as_str();
     db.batch(vec![

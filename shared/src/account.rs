@@ -191,6 +191,8 @@ pub enum AuditEvent {
     SignInRateLimited,
     SignedOutEverywhere,
     PasswordChanged,
+    /// A forgotten password replaced with a code sent to the phone (every session ended).
+    PasswordReset,
     AccountCreated,
     AccountDisabled,
     AccountEnabled,
@@ -217,6 +219,7 @@ impl AuditEvent {
             AuditEvent::SignInRateLimited => "sign_in_rate_limited",
             AuditEvent::SignedOutEverywhere => "signed_out_everywhere",
             AuditEvent::PasswordChanged => "password_changed",
+            AuditEvent::PasswordReset => "password_reset",
             AuditEvent::AccountCreated => "account_created",
             AuditEvent::AccountDisabled => "account_disabled",
             AuditEvent::AccountEnabled => "account_enabled",

@@ -62,6 +62,12 @@ pub enum ErrorCode {
     Forbidden,
     AccountDisabled,
     RateLimited,
+    /// A one-time code that is wrong, used or expired (one answer for all three).
+    InvalidCode,
+    /// This device is new for the account: a code was sent to the phone by SMS.
+    CodeRequired,
+    /// No SMS can be sent now (no provider configured, or the provider refused).
+    SmsUnavailable,
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
@@ -77,7 +83,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 58] = [
+    pub const ALL: [ErrorCode; 61] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -128,6 +134,9 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::AccountDisabled,
         ErrorCode::RateLimited,
+        ErrorCode::InvalidCode,
+        ErrorCode::CodeRequired,
+        ErrorCode::SmsUnavailable,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
@@ -191,6 +200,9 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::CodeRequired => "code_required",
+            ErrorCode::SmsUnavailable => "sms_unavailable",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PayloadTooLarge => "payload_too_large",
@@ -215,6 +227,8 @@ impl fmt::Display for ErrorCode {
 pub struct Error {
     code: ErrorCode,
     detail: String,
+    /// How long to wait before trying again (from a `Retry-After`), when the edge said so.
+    retry_after_secs: Option<u32>,
 }
 
 impl Error {
@@ -222,7 +236,18 @@ impl Error {
         Error {
             code,
             detail: detail.into(),
+            retry_after_secs: None,
         }
+    }
+
+    /// The same error with how long to wait before trying again.
+    pub fn with_retry_after(mut self, secs: u32) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    pub fn retry_after_secs(&self) -> Option<u32> {
+        self.retry_after_secs
     }
 
     pub fn code(&self) -> ErrorCode {

@@ -23,6 +23,7 @@ mod error;
 pub mod format;
 mod gate;
 mod lang;
+pub mod otp;
 pub mod pass;
 mod password;
 mod phone;

@@ -1,5 +1,8 @@
 //! Fixed-window rate limits: how many attempts a key may make per window, and how long to
-//! wait once over. The edge keeps the counters; the arithmetic is here.
+//! wait once over. The edge keeps the counters; the arithmetic is here, and so is the key a
+//! client address counts under ([`address_key`]: one IPv4 address, or one IPv6 /64).
+
+use std::net::IpAddr;
 
 /// At most `max` attempts per `window_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,20 +12,38 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Failed sign-ins per phone number: 5 a minute, then wait for the minute to end (the edge
-    /// counts every attempt and gives a successful one back).
+    /// Failed sign-ins per phone number *from one client address*: 5 a minute, then wait for
+    /// the minute to end (the edge counts every attempt and gives a successful one back). Keyed
+    /// on the pair, so guesses from elsewhere do not lock the owner out on their own address.
     pub const SIGN_IN_PER_PHONE: RateLimit = RateLimit {
         max: 5,
         window_ms: 60_000,
+    };
+    /// Failed sign-ins per phone number from all addresses together: the ceiling that stops a
+    /// guesser with many addresses (a botnet) while one attacker alone cannot reach it.
+    pub const SIGN_IN_PER_PHONE_ALL_ADDRESSES: RateLimit = RateLimit {
+        max: 30,
+        window_ms: 60_000,
+    };
+    /// One-time codes sent by SMS to one phone number: 5 per 15 minutes (each costs an SMS).
+    pub const CODE_REQUESTS_PER_PHONE: RateLimit = RateLimit {
+        max: 5,
+        window_ms: 900_000,
+    };
+    /// One-time codes requested from one client address (an IPv4 address or an IPv6 /64).
+    pub const CODE_REQUESTS_PER_ADDRESS: RateLimit = RateLimit {
+        max: 20,
+        window_ms: 3_600_000,
     };
     /// Sign-in attempts per client address (a yard's shared Wi-Fi has many people).
     pub const SIGN_IN_PER_ADDRESS: RateLimit = RateLimit {
         max: 30,
         window_ms: 60_000,
     };
-    /// Sign-ups per client address.
+    /// Sign-ups per client address (an IPv4 address or an IPv6 /64). Each sign-up also needs
+    /// a code sent to its phone, so this can be loose enough for a carrier's NAT.
     pub const SIGN_UP_PER_ADDRESS: RateLimit = RateLimit {
-        max: 10,
+        max: 20,
         window_ms: 3_600_000,
     };
 
@@ -72,9 +93,49 @@ impl RateLimit {
     }
 }
 
+/// The key a client address is counted under: an IPv4 address as it is (an IPv4-mapped IPv6
+/// address too), an IPv6 address by its /64 (one subscriber's network: a phone rotates the low
+/// 64 bits at will), and anything unreadable under one shared key.
+pub fn address_key(address: &str) -> String {
+    match address.trim().parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Err(_) => "unknown".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_addresses_count_per_64_and_ipv4_per_address() {
+        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(address_key(" 203.0.113.7 "), "203.0.113.7");
+        assert_ne!(address_key("203.0.113.7"), address_key("203.0.113.8"));
+        let a = address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_eq!(
+            address_key("2001:0DB8:0001:0002::1"),
+            a,
+            "spelling does not matter"
+        );
+        assert_eq!(address_key("2001:db8:1:2:ffff:ffff:ffff:ffff"), a);
+        assert_ne!(
+            address_key("2001:db8:1:3::1"),
+            a,
+            "the next /64 is another network"
+        );
+        assert_eq!(address_key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(address_key("not an address"), "unknown");
+        assert_eq!(address_key(""), "unknown");
+    }
 
     const LIMIT: RateLimit = RateLimit::SIGN_IN_PER_PHONE;
 

@@ -165,7 +165,8 @@ pub mod v1 {
         }
     }
 
-    /// `POST /api/auth/signup`: a driver, trader or resident signs up on their phone.
+    /// `POST /api/auth/signup`: a driver, trader or resident signs up on their phone, with the
+    /// code that `POST /api/auth/codes` sent to it. The device becomes known to the account.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct SignUpRequest {
@@ -174,14 +175,64 @@ pub mod v1 {
         pub role: String,
         #[serde(default)]
         pub display_name: Option<String>,
+        pub code: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub device_id: Option<String>,
     }
 
-    /// `POST /api/auth/signin`
+    /// `POST /api/auth/signin`. From a device the account does not know, the answer is
+    /// `code_required` (a code was sent by SMS); the same request with `code` then signs in
+    /// and remembers the device.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct SignInRequest {
         pub phone: String,
         pub password: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub device_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+    }
+
+    /// `POST /api/auth/codes`: send a one-time code for `purpose` (`sign_up` or
+    /// `reset_password`). The answer is the same whether or not the phone has an account.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct CodeRequest {
+        pub phone: String,
+        pub purpose: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CodeSent {
+        pub sent: bool,
+        /// How long a code is valid.
+        pub expires_in_secs: i64,
+    }
+
+    /// `POST /api/auth/password-reset`: a new password with the code sent for
+    /// `reset_password`. Every session of the account ends; this device is signed in.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PasswordResetRequest {
+        pub phone: String,
+        pub code: String,
+        pub new_password: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub device_id: Option<String>,
+    }
+
+    /// `GET /api/dev/sms?phone=`: the local SMS double's inbox (only with `SMS_ADAPTER=local`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SmsInbox {
+        pub messages: Vec<SmsMessage>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SmsMessage {
+        pub phone: String,
+        pub text: String,
+        pub sent_at_ms: i64,
     }
 
     /// `POST /api/auth/password`: change one's own password (other sessions are signed out).
@@ -723,6 +774,8 @@ pub mod v1 {
                 password: password.into(),
                 role: role.into(),
                 display_name: Some("  Lê Thị Hoa ".into()),
+                code: "123456".into(),
+                device_id: None,
             }
         }
 

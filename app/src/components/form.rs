@@ -57,7 +57,7 @@ pub fn FormMessage(status: RwSignal<FormStatus>) -> impl IntoView {
         }
         FormStatus::Failed(e) => view! {
             <p class="form-error" role="alert" data-testid="form-error" data-code=e.code().as_str()>
-                {i18n.error_message(e.code())}
+                {i18n.error_text(&e)}
             </p>
         }
         .into_any(),

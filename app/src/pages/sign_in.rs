@@ -1,4 +1,5 @@
-//! Sign in with a phone number and password.
+//! Sign in with a phone number and password; on a device the account does not know yet, with
+//! the code the edge then sends by SMS too.
 
 use crate::api;
 use crate::components::{home_for, FormMessage, FormStatus, TextField};
@@ -8,7 +9,9 @@ use crate::state::{use_connectivity, use_session, Session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
+use shared::otp::CODE_TTL_MS;
 use shared::wire::v1::{SessionResponse, SignInRequest};
+use shared::ErrorCode;
 
 /// Keeps a new session on the phone, then opens the account's home screen.
 pub(super) async fn open_session(
@@ -33,6 +36,9 @@ pub fn SignInPage() -> impl IntoView {
     let connectivity = use_connectivity();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // Set when the edge asked for a code: this device is new for the account.
+    let needs_code = RwSignal::new(false);
     let status = RwSignal::new(FormStatus::Idle);
     let session = use_session();
     let navigate = use_navigate();
@@ -43,6 +49,8 @@ pub fn SignInPage() -> impl IntoView {
         let request = SignInRequest {
             phone: phone.get_untracked(),
             password: password.get_untracked(),
+            device_id: crate::offline::prefs::device_id(),
+            code: Some(code.get_untracked()).filter(|_| needs_code.get_untracked()),
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -51,10 +59,15 @@ pub fn SignInPage() -> impl IntoView {
                     status.set(FormStatus::Idle);
                     open_session(session, response, navigate).await;
                 }
+                Err(e) if e.code() == ErrorCode::CodeRequired => {
+                    needs_code.set(true);
+                    status.set(FormStatus::Idle);
+                }
                 Err(e) => status.set(FormStatus::Failed(e)),
             }
         });
     };
+    let minutes = (CODE_TTL_MS / 60_000).to_string();
 
     view! {
         <section class="page auth">
@@ -67,12 +80,42 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="username" inputmode="tel" hint=Key::AuthPhoneHint/>
                 <TextField id="password" label=Key::AuthPasswordLabel value=password
                     input_type="password" autocomplete="current-password"/>
+                <Show when=move || needs_code.get()>
+                    <p class="notice" role="status" data-testid="code-sent">
+                        {move || i18n.t_with(Key::AuthCodeSentNewDevice, &[("phone", &phone.get())])}
+                    </p>
+                    <CodeField value=code phone minutes=minutes.clone()/>
+                </Show>
                 <FormMessage status/>
                 <button type="submit" disabled=move || status.get() == FormStatus::Working>
-                    {move || i18n.t(Key::AuthSubmitSignIn)}
+                    {move || i18n.t(if needs_code.get() { Key::AuthSubmitVerify } else { Key::AuthSubmitSignIn })}
                 </button>
             </form>
+            <p><a href="/forgot-password">{move || i18n.t(Key::AuthForgotPassword)}</a></p>
             <p><a href="/signup">{move || i18n.t(Key::AuthNoAccount)}</a></p>
         </section>
+    }
+}
+
+/// The one-time code input: six digits, the phone's SMS autofill, and a hint saying where the
+/// code went and how long it is valid.
+#[component]
+pub(super) fn CodeField(
+    value: RwSignal<String>,
+    phone: RwSignal<String>,
+    minutes: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for="code">{move || i18n.t(Key::AuthCodeLabel)}</label>
+            <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                maxlength="7" pattern="[0-9 ]*" required=true aria-describedby="code-hint"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+            <p class="hint" id="code-hint">
+                {move || i18n.t_with(Key::AuthCodeHint, &[("phone", &phone.get()), ("minutes", &minutes)])}
+            </p>
+        </div>
     }
 }

@@ -88,7 +88,8 @@ impl From<Error> for ApiError {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::InvalidCredentials
             | ErrorCode::Unauthenticated
-            | ErrorCode::SessionExpired => 401,
+            | ErrorCode::SessionExpired
+            | ErrorCode::CodeRequired => 401,
             ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
             ErrorCode::PhoneTaken
             | ErrorCode::VehicleExists
@@ -110,6 +111,7 @@ impl From<Error> for ApiError {
                 403
             }
             ErrorCode::RateLimited => 429,
+            ErrorCode::SmsUnavailable => 503,
             ErrorCode::Internal | ErrorCode::Network | ErrorCode::Unknown => 500,
             _ => 400,
         };

@@ -17,6 +17,7 @@ use crate::accounts::{self, ClientAddress, Limits};
 use crate::auth::{self, Authentication, Principal};
 use crate::bookings::{self, YardBooking};
 use crate::queue::{self, YardQueue};
+use crate::sms::{self, Sms};
 use crate::{audit, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
@@ -69,7 +70,23 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         }
         RouteId::SignIn => {
             let body = read_json_body(&mut req).await?;
-            json(&accounts::sign_in(&db, body, &from, limits, now).await?)
+            let sms = Sms::from_env(env);
+            json(&accounts::sign_in(&db, &sms, body, &from, limits, now).await?)
+        }
+        RouteId::RequestCode => {
+            let body = read_json_body(&mut req).await?;
+            let sms = Sms::from_env(env);
+            json(&accounts::request_code(&db, &sms, body, &from, limits, now).await?)
+        }
+        RouteId::ResetPassword => {
+            let body = read_json_body(&mut req).await?;
+            json(&accounts::reset_password(&db, body, limits, &from, now).await?)
+        }
+        RouteId::DevSmsInbox => {
+            if !Sms::from_env(env).is_local() || !loopback_host(&req) {
+                return Err(ApiError::not_found(format!("no API route {}", req.path())));
+            }
+            json(&sms::dev_inbox(&db, query(&req, "phone")).await?)
         }
         RouteId::SignOut => json(&accounts::sign_out(&db, signed_in(&auth)?, now).await?),
         RouteId::SignOutEverywhere => {
@@ -77,7 +94,8 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         }
         RouteId::ChangePassword => {
             let body = read_json_body(&mut req).await?;
-            json(&accounts::change_password(&db, signed_in(&auth)?, body, limits, now).await?)
+            let me = signed_in(&auth)?;
+            json(&accounts::change_password(&db, me, body, &from, limits, now).await?)
         }
         RouteId::Me => json(&accounts::me(&db, signed_in(&auth)?).await?),
         RouteId::AdminListAccounts => json(&accounts::list(&db).await?),
@@ -264,6 +282,16 @@ fn client_address(req: &Request) -> ClientAddress {
         .filter(|a| !a.is_empty() && a.len() <= 64)
         .unwrap_or_else(|| "unknown".into());
     ClientAddress(address)
+}
+
+/// Whether the request was addressed to this machine (`make dev`, the tests): a second lock,
+/// with `SMS_ADAPTER=local`, on the local SMS inbox, so that a deployed Worker never serves it.
+fn loopback_host(req: &Request) -> bool {
+    let host = req.url().ok().and_then(|u| u.host_str().map(str::to_owned));
+    matches!(
+        host.as_deref(),
+        Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+    )
 }
 
 /// `RATE_LIMIT_WINDOW_MS` (a Worker variable) shortens every rate-limit window, for tests.

@@ -17,6 +17,9 @@ pub enum RouteId {
     YardStatus,
     SignUp,
     SignIn,
+    RequestCode,
+    ResetPassword,
+    DevSmsInbox,
     SignOut,
     SignOutEverywhere,
     ChangePassword,
@@ -98,6 +101,27 @@ pub const ROUTES: &[RouteSpec] = &[
         id: RouteId::SignIn,
         method: "POST",
         pattern: "/api/auth/signin",
+        access: Access::Public,
+    },
+    // One-time codes by SMS (sign-up, forgotten password); public, limited per phone and address.
+    RouteSpec {
+        id: RouteId::RequestCode,
+        method: "POST",
+        pattern: "/api/auth/codes",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::ResetPassword,
+        method: "POST",
+        pattern: "/api/auth/password-reset",
+        access: Access::Public,
+    },
+    // The local SMS double's inbox: answers only with `SMS_ADAPTER=local` on a loopback host
+    // (`make dev`, the tests); everywhere else it is `not_found`, like an unknown route.
+    RouteSpec {
+        id: RouteId::DevSmsInbox,
+        method: "GET",
+        pattern: "/api/dev/sms",
         access: Access::Public,
     },
     RouteSpec {
