@@ -33,7 +33,7 @@ test("API errors are not cached; static assets carry HSTS too", async () => {
     assertNotCached(assert, r.headers, path);
     assertSecurityHeaders(assert, r.headers, path);
   }
-  for (const path of ["/", "/index.html", "/manifest.webmanifest", "/sw.js"]) {
+  for (const path of ["/", "/trips", "/manifest.webmanifest", "/sw.js"]) {
     const r = await call(path);
     assert.equal(r.status, 200, path);
     assertSecurityHeaders(assert, r.headers, path);
