@@ -21,4 +21,4 @@ setup:
 	@bash scripts/setup.sh test
 
 clean:
-	rm -rf dist edge/build .wrangler e2e/artifacts bench/results.json bench/results.md
+	rm -rf dist edge/build edge/build-test .wrangler e2e/artifacts bench/results.json bench/results.md

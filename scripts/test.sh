@@ -19,7 +19,11 @@ log "unit and property tests"
 cargo test --workspace
 
 bash scripts/build-app.sh
+source scripts/test-worker-args.sh
+# The real Worker (what `make dev` serves; e2e/api/test-switches.test.mjs checks that it ignores
+# the test switches), then the test Worker with them (edge/build-test/).
 bash scripts/build-worker.sh
+BORDERPASS_WORKER_FEATURES="$test_worker_features" bash scripts/build-worker.sh
 
 port="${BORDERPASS_TEST_PORT:-8799}"
 mkdir -p .wrangler
@@ -30,7 +34,6 @@ cleanup() {
 }
 trap cleanup EXIT
 bash scripts/db.sh --persist-to "$state"
-source scripts/test-worker-args.sh
 log "starting wrangler dev on 127.0.0.1:$port"
 bash scripts/worker.sh start "$port" "$state" "${worker_args[@]}"
 
@@ -39,6 +42,7 @@ export BORDERPASS_STATE="$state"
 # What a test needs to restart the Worker the same way (e2e/lib/worker.mjs).
 export BORDERPASS_PORT="$port"
 export BORDERPASS_WORKER_ARGS="${worker_args[*]}"
+export BORDERPASS_PLAIN_WORKER_ARGS="${plain_worker_args[*]}"
 log "runtime and browser tests"
 node --test --test-concurrency=1 --test-reporter=spec e2e/api/*.test.mjs e2e/browser/*.test.mjs
 log "all tests passed"

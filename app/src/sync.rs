@@ -136,6 +136,33 @@ pub async fn dismiss(seq: u64) {
     reload(&account_id).await;
 }
 
+/// The account's writes still waiting on this phone, after one more try to send them when
+/// online (signing out asks before losing any).
+pub async fn waiting_writes(account_id: &str, online: bool) -> Result<usize, String> {
+    if online {
+        drain().await;
+    }
+    Ok(outbox::contents(account_id).await?.pending.len())
+}
+
+/// Forgets what the account left on this phone (signing out of it: a shared phone must not
+/// show the next person someone's trips and passes): its saved trips, passes and queue
+/// places, its outbox, and the screens' copies of them.
+pub async fn forget_account(account_id: &str) {
+    if let Err(e) = snapshots::clear_account(account_id).await {
+        leptos::logging::warn!("could not clear the account's saved trips: {e}");
+    }
+    if let Err(e) = outbox::clear_account(account_id).await {
+        leptos::logging::warn!("could not clear the account's outbox: {e}");
+    }
+    if let Some(state) = current() {
+        state.outbox.set(Contents::default());
+        state.outbox_loaded.set(false);
+        state.trips.set(None);
+        state.live.set(false);
+    }
+}
+
 /// Loads the outbox and the saved trips into the screens' signals.
 async fn reload(account_id: &str) {
     let Some(state) = current() else {

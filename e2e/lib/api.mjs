@@ -24,4 +24,14 @@ export function assertSecurityHeaders(assert, headers, what) {
   assert.doesNotMatch(csp, /unsafe-inline/, `${what}: no unsafe-inline`);
   assert.equal(headers.get("x-content-type-options"), "nosniff", `${what}: nosniff`);
   assert.equal(headers.get("x-frame-options"), "DENY", `${what}: no framing`);
+  assert.equal(
+    headers.get("strict-transport-security"),
+    "max-age=31536000; includeSubDomains",
+    `${what}: HSTS`
+  );
+}
+
+/// What every API response must also carry: nothing may cache it.
+export function assertNotCached(assert, headers, what) {
+  assert.equal(headers.get("cache-control"), "no-store", `${what}: cache-control`);
 }

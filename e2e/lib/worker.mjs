@@ -17,9 +17,9 @@ export function workerSettings() {
   const args = process.env.BORDERPASS_WORKER_ARGS
     ? process.env.BORDERPASS_WORKER_ARGS.split(/\s+/).filter(Boolean)
     : [
+        // The test Worker (scripts/test-worker-args.sh): built with the test switches.
+        "edge/build-test/index.js",
         ...(process.env.RATE_LIMIT_WINDOW_MS ? ["--var", `RATE_LIMIT_WINDOW_MS:${process.env.RATE_LIMIT_WINDOW_MS}`] : []),
-        "--var",
-        "TEST_CLOCK:1",
         "--var",
         "SMS_ADAPTER:local",
       ];

@@ -6,6 +6,7 @@
 
 use crate::audit;
 use crate::auth::Principal;
+use crate::availability_cache;
 use crate::gates;
 use crate::http::ApiError;
 use crate::yard_booking::{BookingCall, BookingEnvelope, TripFactsDto};
@@ -46,9 +47,35 @@ pub struct YardBooking<'a> {
 }
 
 impl YardBooking<'_> {
-    pub async fn availability(&self, date: Option<String>) -> Result<Response, ApiError> {
+    /// A day's slots. `public`: an anonymous call at the real clock, answered from a few
+    /// seconds' memory when it can (see [`crate::availability_cache`]), so floods of them do
+    /// not reach the yard's object; everyone else gets the object's own answer.
+    pub async fn availability(
+        &self,
+        date: Option<String>,
+        public: bool,
+    ) -> Result<Response, ApiError> {
         let date = required(date, "date")?;
-        self.send(BookingCall::Availability { date }).await
+        if !public {
+            return self.send(BookingCall::Availability { date }).await;
+        }
+        // A date that does not parse never reaches the object (nor the memory).
+        let day = crate::yard_booking::parse_date(&date)?;
+        let now = crate::http::now_ms();
+        if let Some(body) = availability_cache::cached(&self.yard, day, now) {
+            return cached_json(body, "hit");
+        }
+        let mut response = self
+            .send_keeping_cache(BookingCall::Availability {
+                date: day.to_string(),
+            })
+            .await?;
+        if response.status_code() != 200 {
+            return Ok(response);
+        }
+        let body = response.text().await?;
+        availability_cache::remember(&self.yard, day, body.clone(), now);
+        cached_json(body, "miss")
     }
 
     pub async fn book(
@@ -184,7 +211,16 @@ impl YardBooking<'_> {
         Ok(response)
     }
 
+    /// Sends a call to the yard's object. Any call may change what availability shows (each
+    /// releases no-shows due by its clock), so this isolate's public answers for the yard go
+    /// (once the object has answered, so none fetched meanwhile outlives the change here).
     pub(crate) async fn send(&self, call: BookingCall) -> Result<Response, ApiError> {
+        let answer = self.send_keeping_cache(call).await;
+        availability_cache::forget_yard(&self.yard);
+        answer
+    }
+
+    async fn send_keeping_cache(&self, call: BookingCall) -> Result<Response, ApiError> {
         let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
@@ -198,6 +234,16 @@ impl YardBooking<'_> {
             .send_json(self.env, &self.yard, &envelope)
             .await
     }
+}
+
+/// A JSON answer from the availability memory (`x-borderpass-cache` says whether it was
+/// there already: `hit`, or just fetched: `miss`).
+fn cached_json(body: String, outcome: &str) -> Result<Response, ApiError> {
+    let mut response = Response::ok(body)?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "application/json")?;
+    headers.set("x-borderpass-cache", outcome)?;
+    Ok(response)
 }
 
 /// Counts one booking write (book, cancel, reschedule) against the caller's per-account quota;

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod availability_cache;
 pub mod bookings;
 pub mod gates;
 pub mod http;

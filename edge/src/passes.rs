@@ -17,13 +17,13 @@ use worker::{D1Database, D1PreparedStatement, Env};
 /// The secret holding the current signing key's seed.
 pub const SIGNING_KEY_SECRET: &str = "PASS_SIGNING_KEY";
 
-/// The current signer, from the Worker secret. A missing or malformed secret is a deployment
-/// fault: the edge answers `internal` and says why in its log, and accepts nothing it could
+/// The current signer, from the Worker secret (only a secret: a plain variable of that name,
+/// which anyone who can read the deployment's settings sees, is never used; locally, the
+/// values in `.dev.vars` are secrets). A missing or malformed secret is a deployment fault: the edge answers `internal` and says why in its log, and accepts nothing it could
 /// not sign.
 pub fn signer(env: &Env) -> Result<PassSigner, ApiError> {
     let hex = env
         .secret(SIGNING_KEY_SECRET)
-        .or_else(|_| env.var(SIGNING_KEY_SECRET))
         .map(|v| v.to_string())
         .map_err(|_| {
             worker::console_error!("{SIGNING_KEY_SECRET} is not set: no pass can be signed");

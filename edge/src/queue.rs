@@ -175,9 +175,12 @@ impl YardQueue<'_> {
             now_ms: self.now_ms,
             call,
         };
-        YardCall::Queue
+        let answer = YardCall::Queue
             .send_json(self.env, &self.yard, &envelope)
-            .await
+            .await;
+        // A check-in changes the yard's bookings: its public availability is asked afresh.
+        crate::availability_cache::forget_yard(&self.yard);
+        answer
     }
 
     /// Verifies a scanned pass as the yard's gate would, and reads its trip.

@@ -91,6 +91,10 @@ pub mod v1 {
         pub first_seen_at_ms: i64,
         /// Status calls served so far, counted in the object's storage.
         pub status_calls: u64,
+        /// Times the object has migrated its schema: once per schema version it has run, not
+        /// once per call (0 for an object whose schema predates the count).
+        #[serde(default)]
+        pub schema_migrations: u64,
     }
 
     impl From<&Yard> for YardDto {

@@ -136,3 +136,31 @@ pub async fn write_all<T: Serialize>(
     }
     tx.commit().await.map_err(|e| e.to_string())
 }
+
+/// Deletes every record of `store` whose key `doomed` picks, in one transaction.
+pub async fn delete_where(store: &str, doomed: impl Fn(&str) -> bool) -> DbResult<()> {
+    let db = open().await?;
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let object_store = tx.object_store(store).map_err(|e| e.to_string())?;
+    let keys = object_store
+        .get_all_keys::<String>()
+        .serde()
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(|e| e.to_string())?;
+    for key in keys.iter().filter(|k| doomed(k)) {
+        object_store
+            .delete(key.as_str())
+            .build()
+            .map_err(|e| e.to_string())?
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())
+}

@@ -155,6 +155,18 @@ pub async fn dismiss_rejected(account_id: &str, seq: u64) -> db::DbResult<()> {
     db::delete(db::OUTBOX, &rejected_key(account_id, seq)).await
 }
 
+/// Forgets the account's outbox on this phone: its waiting and refused writes and its client
+/// id (a later sign-in starts a new one). Called when it signs out of this phone.
+pub async fn clear_account(account_id: &str) -> db::DbResult<()> {
+    let meta = meta_key(account_id);
+    let ops = format!("op/{account_id}/");
+    let rejected = format!("rejected/{account_id}/");
+    db::delete_where(db::OUTBOX, |key| {
+        key == meta || key.starts_with(&ops) || key.starts_with(&rejected)
+    })
+    .await
+}
+
 /// A random client id: "c" and 24 characters of base32 (120 bits) from the browser's CSPRNG.
 fn new_client_id() -> db::DbResult<String> {
     Ok(format!("c{}", random_base32(24)?))

@@ -1,5 +1,7 @@
 //! The signed-in session kept on the phone, so people stay signed in offline and across
-//! restarts. Signing out removes only this; trips and other saved data stay.
+//! restarts. A session that ends by itself (expired, signed out elsewhere) removes only this:
+//! the person signs in again and finds their trips and waiting writes. Signing out of this
+//! phone also clears the account's saved data (`crate::sync::forget_account`).
 
 use super::db;
 use serde::{Deserialize, Serialize};

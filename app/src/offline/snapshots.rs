@@ -124,3 +124,11 @@ pub async fn load_board() -> Option<BoardSnapshot> {
         }
     }
 }
+
+/// Forgets everything saved for one account (its trips, passes, bookings and queue places),
+/// when it signs out of this phone. The gate list and the board are public and stay.
+pub async fn clear_account(account_id: &str) -> db::DbResult<()> {
+    let trips = trips_key(account_id);
+    let queue = format!("queue/{account_id}/");
+    db::delete_where(db::SNAPSHOTS, |key| key == trips || key.starts_with(&queue)).await
+}

@@ -1,9 +1,11 @@
-//! The signed-in person's account: who they are, password, signing out.
+//! The signed-in person's account: who they are, password, signing out (which clears the
+//! account's saved data from the phone, asking first if writes are still waiting).
 
 use crate::api;
 use crate::components::{FormMessage, FormStatus, RequireRole, TextField};
 use crate::i18n::{role_key, use_i18n, Key};
-use crate::state::{use_connectivity, use_session};
+use crate::state::{use_connectivity, use_session, Connectivity};
+use crate::sync;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::wire::v1::ChangePasswordRequest;
@@ -62,6 +64,35 @@ fn AccountDetails() -> impl IntoView {
         let navigate = navigate.clone();
         sign_out_status.set(FormStatus::Working);
         leptos::task::spawn_local(async move {
+            let account_id = session.account_untracked().map(|a| a.id);
+            // Signing out clears the account's trips, passes and outbox from this phone (it
+            // may be shared): waiting writes are sent first, and the person is asked before
+            // any that could not be is lost.
+            if let Some(id) = &account_id {
+                let online = Connectivity::current_online().unwrap_or(false);
+                match sync::waiting_writes(id, online).await {
+                    Ok(0) => {}
+                    Ok(waiting) => {
+                        let question = i18n.t_with(
+                            Key::AuthSignOutWaitingConfirm,
+                            &[("count", &waiting.to_string())],
+                        );
+                        let agreed = window().confirm_with_message(&question).unwrap_or(false);
+                        if !agreed {
+                            sign_out_status.set(FormStatus::Idle);
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        leptos::logging::warn!("could not read the outbox before signing out: {e}");
+                        sign_out_status.set(FormStatus::Failed(shared::Error::new(
+                            ErrorCode::Internal,
+                            e,
+                        )));
+                        return;
+                    }
+                }
+            }
             let result = if everywhere {
                 api::sign_out_everywhere().await
             } else {
@@ -70,7 +101,7 @@ fn AccountDetails() -> impl IntoView {
             match result {
                 Ok(_) => {}
                 // The edge already ended this session: the API layer has reported it, and the
-                // app asks to sign in again.
+                // app asks to sign in again. The person asked to sign out: their data goes.
                 Err(e)
                     if matches!(
                         e.code(),
@@ -79,6 +110,9 @@ fn AccountDetails() -> impl IntoView {
                             | ErrorCode::AccountDisabled
                     ) =>
                 {
+                    if let Some(id) = &account_id {
+                        sync::forget_account(id).await;
+                    }
                     sign_out_status.set(FormStatus::Idle);
                     return;
                 }
@@ -89,6 +123,9 @@ fn AccountDetails() -> impl IntoView {
                     sign_out_status.set(FormStatus::Failed(e));
                     return;
                 }
+            }
+            if let Some(id) = &account_id {
+                sync::forget_account(id).await;
             }
             session.signed_out(false).await;
             sign_out_status.set(FormStatus::Idle);

@@ -1,4 +1,6 @@
-//! Security headers, set on every response the Worker sends (API and static assets alike).
+//! Security headers, set on every response the Worker sends (API and static assets alike),
+//! and `Cache-Control: no-store` on every API response, whoever made it (a handler, an error,
+//! or the yard's Durable Object whose answer is relayed as it is).
 
 use super::mutable_headers;
 use worker::Response;
@@ -19,7 +21,14 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
      form-action 'self'; \
      frame-ancestors 'none'";
 
-pub const SECURITY_HEADERS: [(&str, &str); 6] = [
+/// Browsers that have seen us over HTTPS once never try plain HTTP again for a year (here and
+/// on subdomains), so nobody on the road's Wi-Fi can strip TLS from a later visit.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
+/// API answers are personal or live (sessions, passes, places in a queue): no cache keeps them.
+pub const API_CACHE_CONTROL: &str = "no-store";
+
+pub const SECURITY_HEADERS: [(&str, &str); 7] = [
     ("content-security-policy", CONTENT_SECURITY_POLICY),
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
@@ -29,14 +38,19 @@ pub const SECURITY_HEADERS: [(&str, &str); 6] = [
         "permissions-policy",
         "camera=(self), geolocation=(), microphone=(), payment=()",
     ),
+    ("strict-transport-security", STRICT_TRANSPORT_SECURITY),
 ];
 
-/// Returns the response with the security headers set, replacing any it had.
-pub fn secure(response: Response) -> Response {
+/// Returns the response with the security headers set, replacing any it had; an API response
+/// (`api`) also gets `Cache-Control: no-store`.
+pub fn secure(response: Response, api: bool) -> Response {
     let status = response.status_code();
     let headers = mutable_headers(response.headers());
     for (name, value) in SECURITY_HEADERS {
         let _ = headers.set(name, value);
+    }
+    if api {
+        let _ = headers.set("cache-control", API_CACHE_CONTROL);
     }
     let (builder, body) = response.into_parts();
     builder.with_status(status).with_headers(headers).body(body)
@@ -52,6 +66,15 @@ mod tests {
         assert!(!CONTENT_SECURITY_POLICY.contains("unsafe-inline"));
         assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
         assert!(CONTENT_SECURITY_POLICY.contains("object-src 'none'"));
+    }
+
+    #[test]
+    fn hsts_covers_a_year_and_subdomains() {
+        let hsts = SECURITY_HEADERS
+            .iter()
+            .find(|(n, _)| *n == "strict-transport-security")
+            .map(|(_, v)| *v);
+        assert_eq!(hsts, Some("max-age=31536000; includeSubDomains"));
     }
 
     #[test]

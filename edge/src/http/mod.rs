@@ -7,6 +7,7 @@ mod body;
 mod error;
 mod headers;
 mod routes;
+mod test_hooks;
 
 pub use body::{parse_json_body, read_json_body};
 pub use error::ApiError;
@@ -35,7 +36,8 @@ pub fn now_ms() -> i64 {
 /// Serves one request. Never fails: every error becomes a JSON error response.
 pub async fn serve(req: Request, env: &Env) -> Response {
     let path = req.path();
-    let response = if path == "/api" || path.starts_with("/api/") {
+    let api = path == "/api" || path.starts_with("/api/");
+    let response = if api {
         serve_api(req, env)
             .await
             .unwrap_or_else(|e| e.into_response())
@@ -44,7 +46,7 @@ pub async fn serve(req: Request, env: &Env) -> Response {
             .await
             .unwrap_or_else(|e| ApiError::from(e).into_response())
     };
-    headers::secure(response)
+    headers::secure(response, api)
 }
 
 /// Size check → route → authentication → the route's declared access → its handler.
@@ -190,7 +192,11 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 bookings::count_write(&db, signed_in(&auth)?, limits.writes.booking, now).await?;
             }
             match route.spec.id {
-                RouteId::YardAvailability => yard.availability(query(&req, "date")).await,
+                RouteId::YardAvailability => {
+                    // Anonymous callers at the real clock may get a few seconds' old answer.
+                    let public = auth.principal().is_none() && yard.now_ms == now;
+                    yard.availability(query(&req, "date"), public).await
+                }
                 RouteId::Book => {
                     let body = read_json_body(&mut req).await?;
                     yard.book(signed_in(&auth)?, key, body).await
@@ -215,22 +221,18 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
 }
 
-/// "Now" for booking calls: the Worker's clock, or, when the `TEST_CLOCK` variable is set (tests
-/// only, never in production), the `x-test-now-ms` header, so tests need not wait for slots.
-fn booking_clock(env: &Env, req: &Request, now_ms: i64) -> i64 {
-    let test_clock = env
-        .var("TEST_CLOCK")
-        .map(|v| v.to_string() == "1")
-        .unwrap_or(false);
-    if !test_clock {
+/// "Now" for booking calls: the Worker's clock, or, in a Worker built with the `test-hooks`
+/// feature (tests only, see [`test_hooks`]), the `x-test-now-ms` header.
+fn booking_clock(_env: &Env, req: &Request, now_ms: i64) -> i64 {
+    if !test_hooks::ENABLED {
         return now_ms;
     }
-    req.headers()
-        .get("x-test-now-ms")
+    let header = req
+        .headers()
+        .get(test_hooks::TEST_NOW_HEADER)
         .ok()
-        .flatten()
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(now_ms)
+        .flatten();
+    test_hooks::clock(header.as_deref(), now_ms)
 }
 
 /// The caller's credentials: the `Authorization` header, or, for a WebSocket (browsers cannot
@@ -294,14 +296,15 @@ fn loopback_host(req: &Request) -> bool {
     )
 }
 
-/// `RATE_LIMIT_WINDOW_MS` (a Worker variable) shortens every rate-limit window, for tests.
+/// The rate limits; in a `test-hooks` build, `RATE_LIMIT_WINDOW_MS` (a Worker variable)
+/// shortens every window (see [`test_hooks`]). Other builds never read the variable.
 fn rate_limits(env: &Env) -> Limits {
-    let window = env
-        .var("RATE_LIMIT_WINDOW_MS")
-        .ok()
-        .and_then(|v| v.to_string().parse::<i64>().ok())
-        .filter(|w| *w > 0);
-    Limits::with_window_override(window)
+    let var = if test_hooks::ENABLED {
+        env.var(test_hooks::WINDOW_VAR).ok().map(|v| v.to_string())
+    } else {
+        None
+    };
+    Limits::with_window_override(test_hooks::window_override(var.as_deref()))
 }
 
 /// Refuses a body over the limit before reading it. Handlers that read bodies go through

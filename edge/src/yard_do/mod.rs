@@ -39,6 +39,9 @@ pub struct YardDo {
     queue: RefCell<Option<Queue>>,
     /// Whether the last queue call changed the queue (then phones and D1 are told).
     queue_changed: Cell<bool>,
+    /// Whether this instance has seen its storage's schema current (checked, or migrated,
+    /// once per instance: an in-memory flag, so after hibernation one read checks again).
+    schema_ready: Cell<bool>,
     /// D1's copies are written one batch at a time (see [`copy_in_order`]).
     bookings_copy: CopyState,
     queue_copy: CopyState,
@@ -81,6 +84,7 @@ impl DurableObject for YardDo {
             ledger: RefCell::new(None),
             queue: RefCell::new(None),
             queue_changed: Cell::new(false),
+            schema_ready: Cell::new(false),
             bookings_copy: CopyState::default(),
             queue_copy: CopyState::default(),
         }
@@ -91,7 +95,7 @@ impl DurableObject for YardDo {
             return Ok(ApiError::not_found("unknown yard call").into_response());
         };
         let sql = self.state.storage().sql();
-        migrate(&sql)?;
+        self.ensure_schema(&sql)?;
         match call {
             YardCall::Status => Response::from_json(&status(&sql, &yard)?),
             YardCall::Booking => {
@@ -121,8 +125,12 @@ impl DurableObject for YardDo {
         ws: WebSocket,
         _message: WebSocketIncomingMessage,
     ) -> Result<()> {
+        // A phone that sends more than its heartbeat's worth is closed before it costs more.
+        if !queue::within_message_budget(&ws, worker::Date::now().as_millis() as i64) {
+            return Ok(());
+        }
         let sql = self.state.storage().sql();
-        migrate(&sql)?;
+        self.ensure_schema(&sql)?;
         self.answer_socket(&sql, &ws);
         Ok(())
     }
@@ -141,7 +149,7 @@ impl DurableObject for YardDo {
 
     async fn alarm(&self) -> Result<Response> {
         let sql = self.state.storage().sql();
-        migrate(&sql)?;
+        self.ensure_schema(&sql)?;
         let now = worker::Date::now().as_millis() as i64;
         if let Some(yard) = stored_text(&sql, "yard_id")?.and_then(|y| YardId::parse(&y).ok()) {
             if let Err(e) = self.with_ledger(&sql, &yard, None, |ledger| {
@@ -172,6 +180,20 @@ impl DurableObject for YardDo {
 }
 
 impl YardDo {
+    /// Migrates the storage's schema at most once per instance, and only when the stored
+    /// version is not this code's: a call, a socket message or an alarm otherwise costs one
+    /// read the first time and nothing after (no write on every wake-up).
+    fn ensure_schema(&self, sql: &SqlStorage) -> Result<()> {
+        if self.schema_ready.get() {
+            return Ok(());
+        }
+        if stored_schema_version(sql) != Some(i64::from(SCHEMA_VERSION)) {
+            migrate(sql)?;
+        }
+        self.schema_ready.set(true);
+        Ok(())
+    }
+
     fn booking(
         &self,
         sql: &SqlStorage,
@@ -431,7 +453,26 @@ fn migrate(sql: &SqlStorage) -> Result<()> {
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         vec![i64::from(SCHEMA_VERSION).into()],
     )?;
+    // How often this object has migrated (the status call shows it): once per schema version.
+    sql.exec(
+        "INSERT INTO meta (key, value) VALUES ('schema_migrations', 1)
+         ON CONFLICT(key) DO UPDATE SET value = value + 1",
+        None,
+    )?;
     Ok(())
+}
+
+/// The schema version in storage; none before the first migration (no `meta` table yet).
+fn stored_schema_version(sql: &SqlStorage) -> Option<i64> {
+    #[derive(Deserialize)]
+    struct Version {
+        value: i64,
+    }
+    let rows: Vec<Version> = sql
+        .exec("SELECT value FROM meta WHERE key = 'schema_version'", None)
+        .and_then(|c| c.to_array())
+        .ok()?;
+    rows.into_iter().next().map(|r| r.value)
 }
 
 #[derive(Deserialize)]
@@ -657,10 +698,17 @@ fn status(sql: &SqlStorage, yard: &YardId) -> Result<YardStatusResponse> {
             None,
         )?
         .one::<Value>()?;
+    let migrations: Vec<Value> = sql
+        .exec(
+            "SELECT value FROM meta WHERE key = 'schema_migrations'",
+            None,
+        )?
+        .to_array()?;
     Ok(YardStatusResponse {
         yard_id: yard.to_string(),
         schema_version: SCHEMA_VERSION,
         first_seen_at_ms: first_seen.value,
         status_calls: calls.value as u64,
+        schema_migrations: migrations.first().map_or(0, |m| m.value.max(0) as u64),
     })
 }

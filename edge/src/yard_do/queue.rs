@@ -17,6 +17,54 @@ use worker::{Env, Response, Result, SqlStorage, WebSocket};
 /// Sockets kept per trip (a phone, and a second one of the same household).
 const MAX_SOCKETS_PER_TRIP: usize = 3;
 
+/// Messages a phone may send on one socket per window: the app sends a heartbeat every half
+/// minute or so (app/src/live.rs), so this is many times what it needs.
+pub(super) const MAX_MESSAGES_PER_WINDOW: u32 = 10;
+pub(super) const MESSAGE_WINDOW_MS: i64 = 10_000;
+/// The close code for a socket that sent too much (1008: policy violation).
+pub(super) const CLOSE_TOO_MANY_MESSAGES: u16 = 1008;
+
+/// A socket's message budget, kept in its attachment so it survives the object hibernating.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct MessageBudget {
+    window_start_ms: i64,
+    count: u32,
+}
+
+impl MessageBudget {
+    /// Counts one message at `now`; false once the window's budget is spent.
+    pub(super) fn take(&mut self, now_ms: i64) -> bool {
+        let elapsed = now_ms.saturating_sub(self.window_start_ms);
+        if !(0..MESSAGE_WINDOW_MS).contains(&elapsed) {
+            *self = MessageBudget {
+                window_start_ms: now_ms,
+                count: 0,
+            };
+        }
+        self.count = self.count.saturating_add(1);
+        self.count <= MAX_MESSAGES_PER_WINDOW
+    }
+}
+
+/// Counts a message on `ws`. Over budget, the socket is closed (1008) and the message is not
+/// answered: the phone's app reconnects with backoff, a flood ends here.
+pub(super) fn within_message_budget(ws: &WebSocket, now_ms: i64) -> bool {
+    let mut budget = ws
+        .deserialize_attachment::<MessageBudget>()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let allowed = budget.take(now_ms);
+    if allowed {
+        if let Err(e) = ws.serialize_attachment(budget) {
+            worker::console_error!("storing a socket's message count failed: {e:?}");
+        }
+    } else {
+        let _ = ws.close(Some(CLOSE_TOO_MANY_MESSAGES), Some("too many messages"));
+    }
+    allowed
+}
+
 pub(super) fn migrate(sql: &SqlStorage) -> Result<()> {
     sql.exec(
         "CREATE TABLE IF NOT EXISTS queue_entries (id TEXT PRIMARY KEY, trip_id TEXT NOT NULL,
@@ -143,6 +191,7 @@ impl YardDo {
         let pair = worker::WebSocketPair::new()?;
         self.state
             .accept_websocket_with_tags(&pair.server, &[trip.as_str()]);
+        let _ = pair.server.serialize_attachment(MessageBudget::default());
         let _ = pair.server.send(&view);
         let mut response = Response::from_websocket(pair.client)?;
         let offered = req
@@ -207,6 +256,46 @@ impl YardDo {
         if let Ok(view) = view {
             let _ = ws.send(&view);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_gets_its_budget_each_window() {
+        let mut budget = MessageBudget::default();
+        let start = 1_800_000_000_000;
+        for i in 0..MAX_MESSAGES_PER_WINDOW {
+            assert!(budget.take(start + i64::from(i)), "message {i}");
+        }
+        assert!(!budget.take(start + 100));
+        assert!(!budget.take(start + MESSAGE_WINDOW_MS - 1));
+        // The next window starts afresh.
+        assert!(budget.take(start + MESSAGE_WINDOW_MS));
+        assert_eq!(budget.count, 1);
+    }
+
+    #[test]
+    fn a_heartbeat_is_always_within_budget() {
+        let mut budget = MessageBudget::default();
+        let start = 1_800_000_000_000;
+        for beat in 0..1_000 {
+            assert!(budget.take(start + beat * 20_000));
+        }
+    }
+
+    #[test]
+    fn clocks_that_jump_cannot_break_the_budget() {
+        let mut budget = MessageBudget {
+            window_start_ms: i64::MAX,
+            count: u32::MAX,
+        };
+        assert!(budget.take(i64::MIN));
+        assert!(budget.take(i64::MIN));
+        let mut budget = MessageBudget::default();
+        assert!(budget.take(i64::MAX));
     }
 }
 
