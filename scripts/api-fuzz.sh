@@ -4,14 +4,15 @@
 # on any 5xx, any status code the spec does not list for the operation, any response whose
 # body, content type or headers differ from the spec, and on a panic in the Worker's log.
 #
-#   api-fuzz.sh [quick|long]     (quick: `make test`, a fixed seed and a bounded number of
-#                                 cases; long: `make fuzz`, a random seed and a time budget)
+#   api-fuzz.sh [quick|long]     (quick: `make test`, a fixed seed and 6 cases per operation
+#                                 and phase; long: `make fuzz`, a random seed and 50)
 # Needs BORDERPASS_URL and BORDERPASS_PORT (test.sh / e2e.sh export them). It signs in the
 # demo accounts (edge/seed/demo-accounts.mjs), so run it after the tests that need them
 # untouched: the fuzzer changes whatever each role may change (the admin disables accounts).
 # Reports (JUnit and the failing requests as cassettes) go to e2e/artifacts/api-fuzz/.
-# Environment: FUZZ_SEED (a fixed seed), FUZZ_EXAMPLES (cases per operation, quick mode),
-# FUZZ_SECONDS (time per role, long mode), FUZZ_ROLES (a subset, e.g. "anonymous driver").
+# Environment: FUZZ_SEED (the seed), FUZZ_EXAMPLES (cases per operation), FUZZ_SECONDS (a
+# time budget per role, long mode: it cuts the phases short), FUZZ_ROLES (some roles only, e.g.
+# "anonymous driver", in one lane).
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 mode="${1:-quick}"
@@ -29,8 +30,8 @@ mkdir -p "$out"
 case "$mode" in
   quick) budget=(--max-examples "${FUZZ_EXAMPLES:-6}" --seed "${FUZZ_SEED:-20261201}"
     --generation-database none) ;;
-  long) budget=(--max-time "${FUZZ_SECONDS:-120}" --generation-database none
-    ${FUZZ_SEED:+--seed "$FUZZ_SEED"}) ;;
+  long) budget=(--max-examples "${FUZZ_EXAMPLES:-50}" --generation-database none
+    ${FUZZ_SEED:+--seed "$FUZZ_SEED"} ${FUZZ_SECONDS:+--max-time "$FUZZ_SECONDS"}) ;;
   *) echo "usage: api-fuzz.sh [quick|long]" >&2; exit 2 ;;
 esac
 # Two lanes run side by side (two processes: schemathesis' own threads trip over a CPython
