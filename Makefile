@@ -1,7 +1,7 @@
 # BorderPass: the two front-door commands (see README.md), plus benchmarks.
 # Each installs what it needs first (scripts/setup.sh), so a fresh machine needs nothing else.
 
-.PHONY: dev test bench build setup clean
+.PHONY: dev test bench fuzz build setup clean
 
 dev:            ## set up, build, load demo data, serve at http://127.0.0.1:8787
 	@bash scripts/dev.sh
@@ -11,6 +11,9 @@ test:           ## set up, build, run every test (unit, runtime, browser)
 
 bench:          ## set up, build release, measure; writes bench/results.json and bench/results.md
 	@bash scripts/bench.sh
+
+fuzz:           ## longer fuzzing: parsers (20x the cases, a random seed), the API (schemathesis, time-boxed)
+	@bash scripts/fuzz.sh
 
 build:          ## build the app (dist/) and the Worker (edge/build/)
 	@bash scripts/setup.sh dev

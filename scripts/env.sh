@@ -25,6 +25,10 @@ WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/,
 export WASM_BINDGEN_VERSION
 WORKER_BUILD_VERSION="0.8.7"
 export WORKER_BUILD_VERSION
+# API fuzzing (scripts/api-fuzz.sh): schemathesis from PyPI, in a virtualenv outside the clone.
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="$HOME/.cache/borderpass/venv"
+export SCHEMATHESIS_VERSION SCHEMATHESIS_VENV
 
 # wasm-opt 132 needs the features rustc 1.95 emits to be named when run by hand.
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext

@@ -41,6 +41,13 @@ if [ "$purpose" = "test" ] && ! { command -v chromium && command -v chromedriver
     "${sudo_if_needed[@]}" apt-get install -y -q chromium chromium-driver >/dev/null
   fi
 fi
+if [ "$purpose" = "test" ] &&
+  ! "$SCHEMATHESIS_VENV/bin/st" --version 2>/dev/null | grep -qx "st, version $SCHEMATHESIS_VERSION"; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION (API fuzzing) into $SCHEMATHESIS_VENV"
+  [ -x "$SCHEMATHESIS_VENV/bin/pip" ] || python3 -m venv "$SCHEMATHESIS_VENV"
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION"
+fi
 # The local pass-signing key (a Worker secret in production; .dev.vars locally, never committed).
 if [ ! -f .dev.vars ] || ! grep -q '^PASS_SIGNING_KEY=' .dev.vars; then
   log "generating a local pass-signing key in .dev.vars"

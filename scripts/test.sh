@@ -2,7 +2,8 @@
 # `make test`: set up, check, build, and run every test tier:
 #   1. format and lints (native and wasm32), 2. native unit and property tests,
 #   3. API tests against wrangler dev (workerd, local D1 and Durable Objects),
-#   4. browser tests in Debian's Chromium (Playwright) against the same Worker.
+#   4. browser tests in Debian's Chromium (Playwright) against the same Worker,
+#   5. API fuzzing from docs/openapi.json (scripts/api-fuzz.sh) against the same Worker.
 # The Worker runs on its own port with a fresh state directory, and is stopped by PID at exit.
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -45,4 +46,7 @@ export BORDERPASS_WORKER_ARGS="${worker_args[*]}"
 export BORDERPASS_PLAIN_WORKER_ARGS="${plain_worker_args[*]}"
 log "runtime and browser tests"
 node --test --test-concurrency=1 --test-reporter=spec e2e/api/*.test.mjs e2e/browser/*.test.mjs
+# Last, as it changes what every role may change (demo accounts included).
+log "API fuzzing from docs/openapi.json (schemathesis)"
+bash scripts/api-fuzz.sh quick
 log "all tests passed"

@@ -145,7 +145,7 @@ impl YardBooking<'_> {
         if response.status_code() != 200 {
             return Ok(response);
         }
-        let booking: Booking = response.json().await?;
+        let booking: Booking = crate::yard_call::response_json(&mut response).await?;
         let claim = (carries_booking && booking.is_active()).then(|| PassBooking {
             yard: booking.slot.yard.clone(),
             slot_start: booking.slot.start_ms.div_euclid(1000),

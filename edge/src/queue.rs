@@ -56,7 +56,7 @@ impl YardQueue<'_> {
             })
             .await?;
         if response.status_code() == 200 {
-            let body: serde_json::Value = response.json().await?;
+            let body: serde_json::Value = crate::yard_call::response_json(&mut response).await?;
             let mut created = Response::from_json(&body)?.with_status(201);
             created.headers_mut().set("cache-control", "no-store")?;
             return Ok(created);
@@ -78,7 +78,8 @@ impl YardQueue<'_> {
             404 => {}
             status if status >= 500 => return Err(ApiError::internal()),
             _ => {
-                let body: shared::wire::v1::ErrorBody = stored.json().await?;
+                let body: shared::wire::v1::ErrorBody =
+                    crate::yard_call::response_json(&mut stored).await?;
                 return Ok(Err(body.into()));
             }
         }
@@ -98,7 +99,8 @@ impl YardQueue<'_> {
             200 => Ok(Ok(())),
             status if status >= 500 => Err(ApiError::internal()),
             _ => {
-                let body: shared::wire::v1::ErrorBody = response.json().await?;
+                let body: shared::wire::v1::ErrorBody =
+                    crate::yard_call::response_json(&mut response).await?;
                 Ok(Err(body.into()))
             }
         }

@@ -127,3 +127,20 @@ impl YardCall {
         Ok(stub.fetch_with_request(req).await?)
     }
 }
+
+/// The JSON body of a call (inside the object) or of its answer (in the Worker), parsed by
+/// `serde_json`. Not `Request::json` / `Response::json`: they parse in JavaScript, where an
+/// integer past 2^53 (a client's slot start, the test clock) becomes a float that no longer
+/// fits an `i64`, and the call failed with a 500.
+pub async fn request_json<T: serde::de::DeserializeOwned>(req: &mut Request) -> worker::Result<T> {
+    let text = req.text().await?;
+    serde_json::from_str(&text).map_err(|e| worker::Error::RustError(e.to_string()))
+}
+
+/// See [`request_json`].
+pub async fn response_json<T: serde::de::DeserializeOwned>(
+    response: &mut Response,
+) -> worker::Result<T> {
+    let text = response.text().await?;
+    serde_json::from_str(&text).map_err(|e| worker::Error::RustError(e.to_string()))
+}

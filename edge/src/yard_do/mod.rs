@@ -99,13 +99,13 @@ impl DurableObject for YardDo {
         match call {
             YardCall::Status => Response::from_json(&status(&sql, &yard)?),
             YardCall::Booking => {
-                let envelope: BookingEnvelope = req.json().await?;
+                let envelope: BookingEnvelope = crate::yard_call::request_json(&mut req).await?;
                 let answer = self.booking(&sql, &yard, envelope);
                 self.after_changes(&sql).await;
                 Ok(answer.unwrap_or_else(|e| e.into_response()))
             }
             YardCall::Queue => {
-                let envelope: QueueEnvelope = req.json().await?;
+                let envelope: QueueEnvelope = crate::yard_call::request_json(&mut req).await?;
                 let now = envelope.now_ms;
                 let answer = self.queue(&sql, &yard, envelope);
                 self.after_changes(&sql).await;
