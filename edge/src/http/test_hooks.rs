@@ -55,7 +55,6 @@ mod tests {
     #[cfg(not(feature = "test-hooks"))]
     #[test]
     fn without_the_feature_the_switches_are_ignored() {
-        assert!(!ENABLED);
         assert_eq!(clock(Some("1700000000000"), NOW), NOW);
         assert_eq!(clock(Some(&NOW.to_string()), 5), 5);
         assert_eq!(window_override(Some("10000")), None);
@@ -66,7 +65,6 @@ mod tests {
     #[cfg(feature = "test-hooks")]
     #[test]
     fn with_the_feature_the_switches_are_bounded() {
-        assert!(ENABLED);
         assert_eq!(clock(Some("1700000000000"), NOW), 1_700_000_000_000);
         assert_eq!(clock(None, NOW), NOW);
         for bad in [

@@ -259,46 +259,6 @@ impl YardDo {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_socket_gets_its_budget_each_window() {
-        let mut budget = MessageBudget::default();
-        let start = 1_800_000_000_000;
-        for i in 0..MAX_MESSAGES_PER_WINDOW {
-            assert!(budget.take(start + i64::from(i)), "message {i}");
-        }
-        assert!(!budget.take(start + 100));
-        assert!(!budget.take(start + MESSAGE_WINDOW_MS - 1));
-        // The next window starts afresh.
-        assert!(budget.take(start + MESSAGE_WINDOW_MS));
-        assert_eq!(budget.count, 1);
-    }
-
-    #[test]
-    fn a_heartbeat_is_always_within_budget() {
-        let mut budget = MessageBudget::default();
-        let start = 1_800_000_000_000;
-        for beat in 0..1_000 {
-            assert!(budget.take(start + beat * 20_000));
-        }
-    }
-
-    #[test]
-    fn clocks_that_jump_cannot_break_the_budget() {
-        let mut budget = MessageBudget {
-            window_start_ms: i64::MAX,
-            count: u32::MAX,
-        };
-        assert!(budget.take(i64::MIN));
-        assert!(budget.take(i64::MIN));
-        let mut budget = MessageBudget::default();
-        assert!(budget.take(i64::MAX));
-    }
-}
-
 /// Rule 1 needs the trip's booking here: one still active at scan time makes it "booked", and
 /// the booking is checked in (so it is never released as a no-show).
 fn check_in(
@@ -522,4 +482,44 @@ pub(super) async fn copy_to_d1(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_gets_its_budget_each_window() {
+        let mut budget = MessageBudget::default();
+        let start = 1_800_000_000_000;
+        for i in 0..MAX_MESSAGES_PER_WINDOW {
+            assert!(budget.take(start + i64::from(i)), "message {i}");
+        }
+        assert!(!budget.take(start + 100));
+        assert!(!budget.take(start + MESSAGE_WINDOW_MS - 1));
+        // The next window starts afresh.
+        assert!(budget.take(start + MESSAGE_WINDOW_MS));
+        assert_eq!(budget.count, 1);
+    }
+
+    #[test]
+    fn a_heartbeat_is_always_within_budget() {
+        let mut budget = MessageBudget::default();
+        let start = 1_800_000_000_000;
+        for beat in 0..1_000 {
+            assert!(budget.take(start + beat * 20_000));
+        }
+    }
+
+    #[test]
+    fn clocks_that_jump_cannot_break_the_budget() {
+        let mut budget = MessageBudget {
+            window_start_ms: i64::MAX,
+            count: u32::MAX,
+        };
+        assert!(budget.take(i64::MIN));
+        assert!(budget.take(i64::MIN));
+        let mut budget = MessageBudget::default();
+        assert!(budget.take(i64::MAX));
+    }
 }
