@@ -23,6 +23,8 @@ pub enum ErrorCode {
     InvalidHsCode,
     InvalidWeight,
     InvalidWindow,
+    /// An instant outside the years 2020-2099 (`shared::time::check_instant_ms`).
+    TimeOutOfRange,
     InvalidTripState,
     VehicleExists,
     DeclarationMissing,
@@ -70,7 +72,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 55] = [
+    pub const ALL: [ErrorCode; 56] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -86,6 +88,7 @@ impl ErrorCode {
         ErrorCode::InvalidHsCode,
         ErrorCode::InvalidWeight,
         ErrorCode::InvalidWindow,
+        ErrorCode::TimeOutOfRange,
         ErrorCode::InvalidTripState,
         ErrorCode::VehicleExists,
         ErrorCode::DeclarationMissing,
@@ -146,6 +149,7 @@ impl ErrorCode {
             ErrorCode::InvalidHsCode => "invalid_hs_code",
             ErrorCode::InvalidWeight => "invalid_weight",
             ErrorCode::InvalidWindow => "invalid_window",
+            ErrorCode::TimeOutOfRange => "time_out_of_range",
             ErrorCode::InvalidTripState => "invalid_trip_state",
             ErrorCode::VehicleExists => "vehicle_exists",
             ErrorCode::DeclarationMissing => "declaration_missing",

@@ -200,6 +200,7 @@ fn booking_clock(env: &Env, req: &Request, now_ms: i64) -> i64 {
         .ok()
         .flatten()
         .and_then(|v| v.parse::<i64>().ok())
+        .filter(|ms| shared::time::is_in_range(*ms))
         .unwrap_or(now_ms)
 }
 
