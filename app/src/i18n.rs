@@ -46,6 +46,7 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::InvalidHsCode => Key::ErrorsInvalidHsCode,
         ErrorCode::InvalidWeight => Key::ErrorsInvalidWeight,
         ErrorCode::InvalidWindow => Key::ErrorsInvalidWindow,
+        ErrorCode::TimeOutOfRange => Key::ErrorsTimeOutOfRange,
         ErrorCode::InvalidTripState => Key::ErrorsInvalidTripState,
         ErrorCode::VehicleExists => Key::ErrorsVehicleExists,
         ErrorCode::DeclarationMissing => Key::ErrorsDeclarationMissing,

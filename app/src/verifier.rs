@@ -98,7 +98,7 @@ pub enum VerifierError {
 pub struct Verdict {
     pub valid: bool,
     /// `malformed`, `bad_signature`, `unknown_key`, `expired`, `not_yet_valid`, `revoked`,
-    /// `wrong_gate`; a code this build does not know is shown as "not valid".
+    /// `wrong_gate`, `too_long`; a code this build does not know is shown as "not valid".
     pub reason: Option<String>,
     pub claims: Option<Claims>,
 }

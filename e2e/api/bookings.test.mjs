@@ -324,7 +324,7 @@ test("bad input and abuse: each refused with its code, nothing changed", async (
     ["at closing", a.token, YARD, { trip_id: second.id, slot_start_ms: at(D2, "22:00") }, 400, "slot_outside_hours"],
     ["off the slot grid", a.token, YARD, { trip_id: second.id, slot_start_ms: at(D2, "12:30") }, 400, "slot_outside_hours"],
     ["not on a minute", a.token, YARD, { trip_id: second.id, slot_start_ms: slot11 + 1 }, 400, "slot_outside_hours"],
-    ["a negative instant", a.token, YARD, { trip_id: second.id, slot_start_ms: -3600000 }, 400, "slot_outside_hours"],
+    ["a negative instant", a.token, YARD, { trip_id: second.id, slot_start_ms: -3600000 }, 400, "time_out_of_range"],
     ["a closed day", a.token, YARD, { trip_id: second.id, slot_start_ms: at(D3, "12:00") }, 400, "yard_closed"],
     ["beyond the horizon", a.token, YARD, { trip_id: second.id, slot_start_ms: at(FAR, "12:00") }, 400, "slot_too_far_ahead"],
     ["an unknown yard", a.token, "no-such-yard", { trip_id: second.id, slot_start_ms: slot11 }, 404, "not_found"],

@@ -85,6 +85,9 @@ impl YardBooking<'_> {
         body: BookBody,
     ) -> Result<Response, ApiError> {
         let key = idempotency_key(key)?;
+        // In range here: the yard's object reads its call as JavaScript JSON, where an i64
+        // beyond 2^53 is not one any more.
+        shared::time::check_instant_ms(body.slot_start_ms)?;
         let trip = trip_facts(self.db, &body.trip_id).await?;
         let response = self
             .send(BookingCall::Book {
@@ -122,6 +125,7 @@ impl YardBooking<'_> {
         key: Option<String>,
         body: RescheduleBody,
     ) -> Result<Response, ApiError> {
+        shared::time::check_instant_ms(body.slot_start_ms)?;
         let response = self
             .send(BookingCall::Reschedule {
                 account: me.account_id.to_string(),

@@ -68,7 +68,19 @@ pub fn issue(
         booking,
         holder_digest: None,
     };
-    let code = signer.sign(&claims);
+    // Never issued: a validity longer than a trip pass may have. The window's rules make it
+    // impossible; if it happens anyway (an old row, a bug), nothing is signed and the key's
+    // "last pass valid until" does not move.
+    let code = signer.sign(&claims).map_err(|reason| {
+        worker::console_error!(
+            "refusing to sign pass for trip {}: {reason} ({}..{} s, at most {} s)",
+            trip.id.as_str(),
+            valid_from,
+            valid_until,
+            PassKind::Trip.max_validity_secs()
+        );
+        ApiError::internal()
+    })?;
     let kid = signer.kid().to_hex();
     let statements = vec![
         db.prepare(

@@ -39,8 +39,10 @@ impl YardQueue<'_> {
     /// `POST …/queue/check-ins`: the operator scanned a pass just now (or at `scanned_at_ms`).
     pub async fn check_in(&self, body: CheckInRequest) -> Result<Response, ApiError> {
         // Online, the scan is now: a scan time far from it would be an unaudited move.
-        let scanned_at_ms = body.scanned_at_ms.unwrap_or(self.now_ms);
-        if (scanned_at_ms - self.now_ms).abs() > ONLINE_SCAN_SKEW_MS {
+        // In range first; then `abs_diff` (never `(a - b).abs()`: it overflows on a client i64).
+        let scanned_at_ms =
+            shared::time::check_instant_ms(body.scanned_at_ms.unwrap_or(self.now_ms))?;
+        if scanned_at_ms.abs_diff(self.now_ms) > ONLINE_SCAN_SKEW_MS.unsigned_abs() {
             return Err(Error::new(
                 ErrorCode::InvalidQueueRequest,
                 "an online check-in is scanned now (offline scans go through the outbox)",
@@ -82,6 +84,10 @@ impl YardQueue<'_> {
                     crate::yard_call::response_json(&mut stored).await?;
                 return Ok(Err(body.into()));
             }
+        }
+        // In range before it travels to the yard's object (JavaScript JSON on the way).
+        if let Err(e) = shared::time::check_instant_ms(payload.scanned_at_ms) {
+            return Ok(Err(e));
         }
         let trip = match self.verified_trip(&payload.pass).await {
             Ok(trip) => trip,

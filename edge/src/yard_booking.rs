@@ -10,6 +10,7 @@ use shared::booking::{
     BookRequest, BookingId, CancelRequest, IdempotencyKey, Lane, LocalDate, RescheduleRequest,
     SlotId, TripFacts, YardConfig,
 };
+use shared::time::check_instant_ms;
 use shared::{AccountId, Error, GateId, Plate, Role, TripId, TripStatus, YardId};
 
 /// One booking call, with what the object needs to start a ledger it has never seen.
@@ -112,7 +113,9 @@ pub fn book_request(
         trip: trip.into_facts()?,
         slot: SlotId {
             yard: yard.clone(),
-            start_ms: slot_start_ms,
+            // In range before the ledger sees it: a refusal is remembered with its key, and
+            // a start beyond 2^53 does not survive the object's storage (a JS number).
+            start_ms: check_instant_ms(slot_start_ms)?,
         },
         lane,
         key: IdempotencyKey::parse(key)?,
@@ -137,7 +140,7 @@ pub fn reschedule_request(
     Ok(RescheduleRequest {
         account: AccountId::parse(account)?,
         booking_id: BookingId::parse(booking_id)?,
-        new_start_ms: slot_start_ms,
+        new_start_ms: check_instant_ms(slot_start_ms)?,
         lane,
         key: IdempotencyKey::parse(key)?,
     })

@@ -3,7 +3,10 @@
 //!
 //! `cargo run -p borderpass-shared --example make_pass_vectors`
 
+use ciborium::Value;
+use ed25519_dalek::{Signer as _, SigningKey};
 use serde::Serialize;
+use shared::pass::MAX_TRIP_VALIDITY_SECS;
 use shared::pass::{
     verify, Booking, PassClaims, PassId, PassKind, PassSigner, TrustedKey, Verdict, VerifyContext,
     PREFIX,
@@ -68,12 +71,57 @@ fn pass_of(cose: &[u8]) -> String {
     format!("{PREFIX}{}", base45::encode(cose))
 }
 
+/// The pass re-signed by `seed` after `edit` changed its CWT claims: a correctly signed pass
+/// that `PassSigner::sign` would refuse to make. Built by hand (CBOR and COSE as in
+/// `docs/pass-format.md` §3-4), as an independent issuer would.
+fn resigned(pass: &str, seed: &[u8; 32], edit: impl FnOnce(&mut Vec<(Value, Value)>)) -> String {
+    let Value::Tag(18, cose) = ciborium::de::from_reader(&cose_of(pass)[..]).unwrap() else {
+        panic!("a tagged COSE_Sign1");
+    };
+    let Value::Array(mut parts) = *cose else {
+        panic!("a COSE array");
+    };
+    let protected = parts[0].clone();
+    let Value::Bytes(payload) = &parts[2] else {
+        panic!("an embedded payload");
+    };
+    let Value::Map(mut claims) = ciborium::de::from_reader(&payload[..]).unwrap() else {
+        panic!("a claims map");
+    };
+    edit(&mut claims);
+    let mut payload = Vec::new();
+    ciborium::ser::into_writer(&Value::Map(claims), &mut payload).unwrap();
+    let sig_structure = Value::Array(vec![
+        Value::Text("Signature1".into()),
+        protected,
+        Value::Bytes(vec![]),
+        Value::Bytes(payload.clone()),
+    ]);
+    let mut tbs = Vec::new();
+    ciborium::ser::into_writer(&sig_structure, &mut tbs).unwrap();
+    let signature = SigningKey::from_bytes(seed).sign(&tbs).to_bytes();
+    parts[2] = Value::Bytes(payload);
+    parts[3] = Value::Bytes(signature.to_vec());
+    let mut out = Vec::new();
+    ciborium::ser::into_writer(&Value::Tag(18, Box::new(Value::Array(parts))), &mut out).unwrap();
+    pass_of(&out)
+}
+
+/// Sets CWT claim `key` (4 `exp`, 5 `nbf`) to `value`.
+fn set_claim(claims: &mut [(Value, Value)], key: i64, value: i64) {
+    let entry = claims
+        .iter_mut()
+        .find(|(k, _)| *k == Value::Integer(key.into()))
+        .unwrap();
+    entry.1 = Value::Integer(value.into());
+}
+
 fn main() {
     let issuer = PassSigner::from_seed(&ISSUER_SEED);
     let stranger = PassSigner::from_seed(&STRANGER_SEED);
     let trusted = vec![issuer.trusted_key()];
     let claims = trip();
-    let pass = issuer.sign(&claims);
+    let pass = issuer.sign(&claims).unwrap();
     let inside = T0 + 7_200;
 
     let cn = PassClaims {
@@ -146,12 +194,12 @@ fn main() {
         v(
             "valid_chinese_plates",
             "A trip pass for a Chinese truck and trailer (UTF-8 plates).",
-            issuer.sign(&cn),
+            issuer.sign(&cn).unwrap(),
         ),
         v(
             "valid_resident",
             "A resident pass: 16-byte id, no plate, a holder digest.",
-            issuer.sign(&resident),
+            issuer.sign(&resident).unwrap(),
         ),
         v(
             "valid_zlib",
@@ -195,7 +243,7 @@ fn main() {
         v(
             "unknown_key_stranger",
             "Signed by a stranger's key whose kid is not trusted.",
-            stranger.sign(&claims),
+            stranger.sign(&claims).unwrap(),
         ),
         Vector {
             trust_list: vec![TrustedKey {
@@ -205,7 +253,7 @@ fn main() {
             ..v(
                 "bad_signature_wrong_key",
                 "The kid is trusted but the pass was signed by another key.",
-                stranger.sign(&claims),
+                stranger.sign(&claims).unwrap(),
             )
         },
         Vector {
@@ -220,6 +268,21 @@ fn main() {
                 pass.clone(),
             )
         },
+        v(
+            "too_long",
+            "Correctly signed, but valid for one second longer than a trip pass may be (102 hours): never valid.",
+            resigned(&pass, &ISSUER_SEED, |c| {
+                set_claim(c, 4, claims.valid_from + MAX_TRIP_VALIDITY_SECS + 1)
+            }),
+        ),
+        v(
+            "too_long_extreme",
+            "Correctly signed, valid from the smallest to the largest 64-bit second (about 584 billion years): never valid.",
+            resigned(&pass, &ISSUER_SEED, |c| {
+                set_claim(c, 4, i64::MAX);
+                set_claim(c, 5, i64::MIN);
+            }),
+        ),
         v(
             "malformed_truncated",
             "The last 10 characters cut off.",

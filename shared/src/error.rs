@@ -23,6 +23,8 @@ pub enum ErrorCode {
     InvalidHsCode,
     InvalidWeight,
     InvalidWindow,
+    /// An instant outside the years 2020-2099 (`shared::time::check_instant_ms`).
+    TimeOutOfRange,
     InvalidTripState,
     VehicleExists,
     DeclarationMissing,
@@ -83,7 +85,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 61] = [
+    pub const ALL: [ErrorCode; 62] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -99,6 +101,7 @@ impl ErrorCode {
         ErrorCode::InvalidHsCode,
         ErrorCode::InvalidWeight,
         ErrorCode::InvalidWindow,
+        ErrorCode::TimeOutOfRange,
         ErrorCode::InvalidTripState,
         ErrorCode::VehicleExists,
         ErrorCode::DeclarationMissing,
@@ -165,6 +168,7 @@ impl ErrorCode {
             ErrorCode::InvalidHsCode => "invalid_hs_code",
             ErrorCode::InvalidWeight => "invalid_weight",
             ErrorCode::InvalidWindow => "invalid_window",
+            ErrorCode::TimeOutOfRange => "time_out_of_range",
             ErrorCode::InvalidTripState => "invalid_trip_state",
             ErrorCode::VehicleExists => "vehicle_exists",
             ErrorCode::DeclarationMissing => "declaration_missing",

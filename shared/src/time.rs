@@ -2,6 +2,39 @@
 //!
 //! Lang Son keeps Asia/Ho_Chi_Minh time: UTC+7 all year, no daylight saving, so a fixed offset
 //! is exact. Callers pass instants as Unix milliseconds.
+//!
+//! Every instant that comes from outside (a phone, an operator's scanner, a request body, a
+//! test header) is first checked with [`check_instant_ms`]: BorderPass only knows the years
+//! 2020 to 2099. Within that range any sum or difference of two instants, or of an instant and
+//! a duration of less than a thousand years, fits an `i64` many times over (and a JavaScript
+//! number or a D1 REAL exactly), so the rules may do plain arithmetic on bounded instants;
+//! arithmetic on an unchecked client value is a bug (a release build wraps silently).
+
+use crate::{Error, ErrorCode};
+
+/// The earliest instant accepted from outside: 2020-01-01T00:00:00Z, in Unix milliseconds.
+pub const EARLIEST_INSTANT_MS: i64 = 1_577_836_800_000;
+/// The first instant no longer accepted: 2100-01-01T00:00:00Z, in Unix milliseconds.
+pub const LATEST_INSTANT_MS: i64 = 4_102_444_800_000;
+
+/// Whether `unix_ms` is in BorderPass's range, `EARLIEST_INSTANT_MS <= unix_ms <
+/// LATEST_INSTANT_MS`.
+pub const fn is_in_range(unix_ms: i64) -> bool {
+    EARLIEST_INSTANT_MS <= unix_ms && unix_ms < LATEST_INSTANT_MS
+}
+
+/// `unix_ms` itself if it is in BorderPass's range (2020-01-01 to 2099-12-31, UTC), else
+/// `time_out_of_range`. Run it on every client instant before any arithmetic.
+pub fn check_instant_ms(unix_ms: i64) -> Result<i64, Error> {
+    if is_in_range(unix_ms) {
+        Ok(unix_ms)
+    } else {
+        Err(Error::new(
+            ErrorCode::TimeOutOfRange,
+            format!("{unix_ms} is not a time between 2020-01-01 and 2100-01-01 (Unix ms)"),
+        ))
+    }
+}
 
 /// Asia/Ho_Chi_Minh's offset from UTC, in seconds.
 pub const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
@@ -184,7 +217,39 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_range_is_2020_to_2099() {
+        let start = parse_local_date_time("2020-01-01", "07:00").unwrap();
+        assert_eq!(start, EARLIEST_INSTANT_MS);
+        let end = parse_local_date_time("2100-01-01", "07:00").unwrap();
+        assert_eq!(end, LATEST_INSTANT_MS);
+        assert!(check_instant_ms(EARLIEST_INSTANT_MS).is_ok());
+        assert!(check_instant_ms(LATEST_INSTANT_MS - 1).is_ok());
+        for bad in [
+            i64::MIN,
+            -1,
+            0,
+            EARLIEST_INSTANT_MS - 1,
+            LATEST_INSTANT_MS,
+            i64::MAX,
+        ] {
+            assert_eq!(
+                check_instant_ms(bad).unwrap_err().code(),
+                ErrorCode::TimeOutOfRange,
+                "{bad}"
+            );
+        }
+    }
+
     proptest! {
+        #[test]
+        fn the_range_check_agrees_with_i128(ms in any::<i64>()) {
+            let wide = i128::from(ms);
+            let inside = i128::from(EARLIEST_INSTANT_MS) <= wide && wide < i128::from(LATEST_INSTANT_MS);
+            prop_assert_eq!(check_instant_ms(ms).is_ok(), inside);
+            prop_assert_eq!(is_in_range(ms), inside);
+        }
+
         #[test]
         fn every_minute_of_the_day_round_trips(m in 0u16..=1440) {
             prop_assert_eq!(parse_hhmm(&format_hhmm(m)), Some(m));

@@ -5,7 +5,7 @@
 //! [`TripStatus::transition`] is the only way a status changes, at the edge and in the app.
 
 use crate::gate::slug_id;
-use crate::time::{parse_hhmm, MINUTES_PER_DAY};
+use crate::time::{check_instant_ms, parse_hhmm, MINUTES_PER_DAY};
 use crate::{
     Cargo, Country, DeclarationNumber, Direction, DisplayName, Error, ErrorCode, GateId, Plate,
 };
@@ -167,7 +167,8 @@ impl WeightKg {
     }
 }
 
-/// When the truck expects to reach the gate: a window of Unix milliseconds.
+/// When the truck expects to reach the gate: a window of Unix milliseconds, both ends within
+/// BorderPass's range of instants ([`crate::time::check_instant_ms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArrivalWindow {
     from_ms: i64,
@@ -179,13 +180,18 @@ impl ArrivalWindow {
     pub const MAX_LENGTH_MS: i64 = 3 * 24 * 3600 * 1000;
     /// How far ahead a trip can be registered: sixty days.
     pub const MAX_AHEAD_MS: i64 = 60 * 24 * 3600 * 1000;
+    /// A trip's pass is valid from this long before its window (trucks come early and wait)...
+    pub const PASS_EARLY_SECS: i64 = 6 * 3600;
+    /// ...to this long after it (the queue at the yard can take that long).
+    pub const PASS_LATE_SECS: i64 = 24 * 3600;
 
     /// A window that ends after it starts, lasts at most three days, has not already ended at
-    /// `now_ms` and starts within sixty days.
+    /// `now_ms` and starts within sixty days. All three instants are first checked to be in
+    /// range (`time_out_of_range`), so the subtractions below cannot overflow.
     pub fn new(from_ms: i64, until_ms: i64, now_ms: i64) -> Result<Self, Error> {
-        let problem = if until_ms <= from_ms {
-            Some("the window ends before it starts")
-        } else if until_ms - from_ms > Self::MAX_LENGTH_MS {
+        check_instant_ms(now_ms)?;
+        let window = Self::stored(from_ms, until_ms)?;
+        let problem = if until_ms - from_ms > Self::MAX_LENGTH_MS {
             Some("the window is longer than three days")
         } else if until_ms <= now_ms {
             Some("the window has already ended")
@@ -196,12 +202,16 @@ impl ArrivalWindow {
         };
         match problem {
             Some(p) => Err(Error::new(ErrorCode::InvalidWindow, p)),
-            None => Ok(ArrivalWindow { from_ms, until_ms }),
+            None => Ok(window),
         }
     }
 
-    /// A window as it was stored, already validated once: no check against a clock.
+    /// A window as it was stored, already validated once: no check against a clock, but the
+    /// range and the order are checked again (a row written before the range existed, or read
+    /// back through a float, must not sign a pass for ever).
     pub fn stored(from_ms: i64, until_ms: i64) -> Result<Self, Error> {
+        check_instant_ms(from_ms)?;
+        check_instant_ms(until_ms)?;
         if until_ms <= from_ms {
             return Err(Error::new(
                 ErrorCode::InvalidWindow,
@@ -219,15 +229,26 @@ impl ArrivalWindow {
         self.until_ms
     }
 
-    /// The validity of the trip's pass, in Unix seconds: from six hours before the window
-    /// (trucks come early and wait) to a day after it (the queue at the yard can take that long).
+    /// The validity of the trip's pass, in Unix seconds: from [`Self::PASS_EARLY_SECS`] before
+    /// the window to [`Self::PASS_LATE_SECS`] after it. Both ends are in range, so this cannot
+    /// overflow; a stored window may be longer than [`Self::MAX_LENGTH_MS`] (it was checked
+    /// by an older rule), and the signer refuses a validity longer than
+    /// [`crate::pass::MAX_TRIP_VALIDITY_SECS`] whatever the window says.
     pub fn pass_validity_secs(self) -> (i64, i64) {
         (
-            self.from_ms.div_euclid(1000) - 6 * 3600,
-            self.until_ms.div_euclid(1000) + 24 * 3600,
+            self.from_ms.div_euclid(1000) - Self::PASS_EARLY_SECS,
+            self.until_ms.div_euclid(1000) + Self::PASS_LATE_SECS,
         )
     }
 }
+
+// The longest window this module accepts gives a pass the signer accepts.
+const _: () = assert!(
+    ArrivalWindow::MAX_LENGTH_MS / 1000
+        + ArrivalWindow::PASS_EARLY_SECS
+        + ArrivalWindow::PASS_LATE_SECS
+        <= crate::pass::MAX_TRIP_VALIDITY_SECS
+);
 
 /// Where a trip is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -473,6 +494,102 @@ mod tests {
                 parse_local_instant(d, t).unwrap_err().code(),
                 ErrorCode::InvalidWindow
             );
+        }
+    }
+
+    #[test]
+    fn windows_at_the_ends_of_i64_are_refused_not_wrapped() {
+        // The reproduced attack: from = i64::MIN wrapped `until - from` to a small number.
+        for (from, until, now) in [
+            (i64::MIN, NOW + HOUR, NOW),
+            (i64::MIN, i64::MIN + HOUR, NOW),
+            (NOW, i64::MAX, NOW),
+            (i64::MAX - HOUR, i64::MAX, NOW),
+            (i64::MIN, i64::MAX, NOW),
+            (NOW, NOW + HOUR, i64::MIN),
+            (NOW, NOW + HOUR, i64::MAX),
+            (-HOUR, HOUR, 0),
+        ] {
+            let e = ArrivalWindow::new(from, until, now).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::TimeOutOfRange, "{from} {until} {now}");
+        }
+        let e = ArrivalWindow::stored(i64::MIN, NOW).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimeOutOfRange);
+        let e = ArrivalWindow::stored(NOW, i64::MAX).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimeOutOfRange);
+    }
+
+    /// What `ArrivalWindow::new` must answer, computed in i128 where nothing can overflow.
+    fn reference_new(from: i64, until: i64, now: i64) -> Result<(), ErrorCode> {
+        let in_range = |ms: i64| {
+            (i128::from(crate::time::EARLIEST_INSTANT_MS)
+                ..i128::from(crate::time::LATEST_INSTANT_MS))
+                .contains(&i128::from(ms))
+        };
+        let (f, u, n) = (i128::from(from), i128::from(until), i128::from(now));
+        if !in_range(from) || !in_range(until) || !in_range(now) {
+            Err(ErrorCode::TimeOutOfRange)
+        } else if u <= f
+            || u - f > i128::from(ArrivalWindow::MAX_LENGTH_MS)
+            || u <= n
+            || f - n > i128::from(ArrivalWindow::MAX_AHEAD_MS)
+        {
+            Err(ErrorCode::InvalidWindow)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Any i64 at all, with the edges and the range's neighbourhood drawn often.
+    fn any_instant() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            any::<i64>(),
+            Just(i64::MIN),
+            Just(i64::MAX),
+            Just(0i64),
+            (crate::time::EARLIEST_INSTANT_MS - 100 * 24 * HOUR)
+                ..(crate::time::LATEST_INSTANT_MS + 100 * 24 * HOUR),
+        ]
+    }
+
+    /// A (from, until, now) triple: anything, or a window near `now` (often acceptable).
+    fn window_triple() -> impl Strategy<Value = (i64, i64, i64)> {
+        prop_oneof![
+            (any_instant(), any_instant(), any_instant()),
+            (any_instant(), any::<i64>(), any::<i64>()).prop_map(|(now, a, b)| {
+                let from = now.saturating_add(a % (70 * 24 * HOUR));
+                (from, from.saturating_add(b % (4 * 24 * HOUR)), now)
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn windows_agree_with_the_i128_reference_over_all_of_i64((from, until, now) in window_triple()) {
+            let got = ArrivalWindow::new(from, until, now);
+            prop_assert_eq!(got.as_ref().map(|_| ()).map_err(|e| e.code()), reference_new(from, until, now));
+            if let Ok(w) = got {
+                let (a, b) = w.pass_validity_secs();
+                let wide_a = i128::from(from).div_euclid(1000) - i128::from(ArrivalWindow::PASS_EARLY_SECS);
+                let wide_b = i128::from(until).div_euclid(1000) + i128::from(ArrivalWindow::PASS_LATE_SECS);
+                prop_assert_eq!((i128::from(a), i128::from(b)), (wide_a, wide_b));
+                prop_assert!(0 < wide_b - wide_a);
+                prop_assert!(wide_b - wide_a <= i128::from(crate::pass::MAX_TRIP_VALIDITY_SECS));
+            }
+        }
+
+        #[test]
+        fn stored_windows_never_panic_and_stay_in_range(from in any_instant(), until in any_instant()) {
+            match ArrivalWindow::stored(from, until) {
+                Ok(w) => {
+                    prop_assert!(crate::time::is_in_range(from) && crate::time::is_in_range(until) && from < until);
+                    let (a, b) = w.pass_validity_secs();
+                    prop_assert!(a < b);
+                }
+                Err(e) => prop_assert!(matches!(e.code(), ErrorCode::TimeOutOfRange | ErrorCode::InvalidWindow)),
+            }
         }
     }
 

@@ -63,6 +63,7 @@ fn every_vector_verifies_as_expected() {
         "unknown_key",
         "revoked",
         "wrong_gate",
+        "too_long",
         "malformed",
     ] {
         assert!(

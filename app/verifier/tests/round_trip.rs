@@ -89,7 +89,7 @@ fn verdict(pass: &str, deny: &str, gate: Option<&str>) -> Value {
 
 #[test]
 fn a_scanned_pass_decodes_and_verifies() {
-    let pass = signer().sign(&claims("huu-nghi"));
+    let pass = signer().sign(&claims("huu-nghi")).unwrap();
     let rgba = frame(&pass, 640, 480, 5, 150, 60);
     let scanned = decode_rgba(&rgba, 640, 480).expect("the QR code decodes");
     assert_eq!(scanned, pass);
@@ -110,7 +110,7 @@ fn a_scanned_pass_decodes_and_verifies() {
 
 #[test]
 fn a_small_code_in_a_corner_still_decodes() {
-    let pass = signer().sign(&claims("huu-nghi"));
+    let pass = signer().sign(&claims("huu-nghi")).unwrap();
     let rgba = frame(&pass, 640, 480, 3, 400, 250);
     assert_eq!(decode_rgba(&rgba, 640, 480).as_deref(), Some(pass.as_str()));
 }
@@ -123,7 +123,7 @@ fn a_frame_without_a_code_decodes_nothing() {
 
 #[test]
 fn invalid_passes_say_why() {
-    let pass = signer().sign(&claims("huu-nghi"));
+    let pass = signer().sign(&claims("huu-nghi")).unwrap();
     // One Base45 character changed: the signature no longer matches, or the structure breaks.
     let i = pass.len() - 20;
     let swapped = if &pass[i..=i] == "A" { "B" } else { "A" };
@@ -134,7 +134,9 @@ fn invalid_passes_say_why() {
         "{reason}"
     );
 
-    let other = PassSigner::from_seed(&[9; 32]).sign(&claims("huu-nghi"));
+    let other = PassSigner::from_seed(&[9; 32])
+        .sign(&claims("huu-nghi"))
+        .unwrap();
     assert_eq!(verdict(&other, "[]", None)["reason"], "unknown_key");
     assert_eq!(verdict(&other, "[]", None)["claims"], Value::Null);
 
@@ -152,7 +154,7 @@ fn invalid_passes_say_why() {
 
 #[test]
 fn unusable_trust_material_is_an_error_not_a_verdict() {
-    let pass = signer().sign(&claims("huu-nghi"));
+    let pass = signer().sign(&claims("huu-nghi")).unwrap();
     let err = verify_json(&pass, "{not json", "[]", NOW, None).unwrap_err();
     assert!(err.contains("trust list"), "{err}");
     let err = verify_json(

@@ -19,8 +19,8 @@ pub const WINDOW_VAR: &str = "RATE_LIMIT_WINDOW_MS";
 pub const ENABLED: bool = cfg!(feature = "test-hooks");
 
 /// 2020-01-01T00:00:00Z and 2100-01-01T00:00:00Z: the test clock's accepted range.
-const TEST_NOW_MIN_MS: i64 = 1_577_836_800_000;
-const TEST_NOW_MAX_MS: i64 = 4_102_444_800_000;
+const TEST_NOW_MIN_MS: i64 = shared::time::EARLIEST_INSTANT_MS;
+const TEST_NOW_MAX_MS: i64 = shared::time::LATEST_INSTANT_MS;
 /// The shortened windows a test build accepts.
 const WINDOW_MIN_MS: i64 = 1_000;
 const WINDOW_MAX_MS: i64 = 3_600_000;

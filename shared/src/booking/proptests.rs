@@ -252,3 +252,91 @@ proptest! {
         prop_assert_eq!(snapshot(&l), state);
     }
 }
+
+/// Any i64 at all, with the edges and the neighbourhood of the accepted range drawn often.
+fn any_instant() -> impl Strategy<Value = i64> {
+    use crate::time::{EARLIEST_INSTANT_MS, LATEST_INSTANT_MS};
+    prop_oneof![
+        any::<i64>(),
+        Just(i64::MIN),
+        Just(i64::MAX),
+        Just(0i64),
+        (EARLIEST_INSTANT_MS - 30 * DAY_MS)..(EARLIEST_INSTANT_MS + 30 * DAY_MS),
+        (LATEST_INSTANT_MS - 30 * DAY_MS)..(LATEST_INSTANT_MS + 30 * DAY_MS),
+        // Whole hours near the test's "now": often a real, bookable slot.
+        (-48i64..400).prop_map(|h| at(START, "00:00") + h * 60 * MINUTE_MS),
+    ]
+}
+
+/// The range check, computed in i128.
+fn in_range_i128(ms: i64) -> bool {
+    let wide = i128::from(ms);
+    i128::from(crate::time::EARLIEST_INSTANT_MS) <= wide
+        && wide < i128::from(crate::time::LATEST_INSTANT_MS)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// Slot starts straight from a request body, over all of i64: never a panic, out of range
+    /// is `time_out_of_range` before anything else, and a slot that exists ends exactly
+    /// `slot_minutes` after it starts (checked in i128).
+    #[test]
+    fn slot_starts_over_all_of_i64_never_panic_and_respect_the_range(start in any_instant()) {
+        let c = config();
+        let now = at(START, "07:00");
+        match super::rules::check_slot(&c, start, now) {
+            Ok(slot) => {
+                prop_assert!(in_range_i128(start));
+                prop_assert_eq!(slot.start_ms, start);
+                prop_assert_eq!(
+                    i128::from(slot.end_ms) - i128::from(slot.start_ms),
+                    i128::from(c.slot_minutes) * i128::from(MINUTE_MS)
+                );
+            }
+            Err(e) => prop_assert_eq!(
+                e.code() == crate::ErrorCode::TimeOutOfRange,
+                !in_range_i128(start),
+                "{:?}", e
+            ),
+        }
+    }
+
+    /// Booking and moving to any i64 start: never a panic, a refusal changes nothing, and an
+    /// out-of-range start is always `time_out_of_range`.
+    #[test]
+    fn booking_and_moving_to_any_start_never_panic(start in any_instant(), to in any_instant()) {
+        let mut l = Ledger::new(yard_id(), gate_id(), config()).unwrap();
+        let now = at(START, "07:00");
+        let mut r = book_request(1, true, 0, None, 1);
+        r.slot.start_ms = start;
+        let before = snapshot(&l);
+        match l.book(&r, BookingId::parse("bk-1").unwrap(), now) {
+            Ok(b) => prop_assert!(in_range_i128(b.slot.start_ms) && in_range_i128(b.slot_end_ms)),
+            Err(e) => {
+                prop_assert_eq!(snapshot(&l), before);
+                if !in_range_i128(start) {
+                    prop_assert_eq!(e.code(), crate::ErrorCode::TimeOutOfRange);
+                }
+            }
+        }
+        let placed = l.book(&book_request(2, true, 1, None, 2), BookingId::parse("bk-2").unwrap(), now).unwrap();
+        let before = snapshot(&l);
+        let m = RescheduleRequest {
+            account: placed.account_id.clone(),
+            booking_id: placed.id.clone(),
+            new_start_ms: to,
+            lane: None,
+            key: key("m1"),
+        };
+        match l.reschedule(&m, now) {
+            Ok(b) => prop_assert!(in_range_i128(b.slot.start_ms) && in_range_i128(b.slot_end_ms)),
+            Err(e) => {
+                prop_assert_eq!(snapshot(&l), before);
+                if !in_range_i128(to) {
+                    prop_assert_eq!(e.code(), crate::ErrorCode::TimeOutOfRange);
+                }
+            }
+        }
+    }
+}

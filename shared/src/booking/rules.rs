@@ -66,8 +66,10 @@ pub fn check_trip(trip: &TripFacts, account: &AccountId, yard_gate: &GateId) -> 
 }
 
 /// The slot starting at `start_ms` exists and can be booked at `now_ms`: on the grid within
-/// opening hours, not started, within the horizon, not closed.
+/// opening hours, not started, within the horizon, not closed. A start outside the years
+/// 2020-2099 is `time_out_of_range`, before any arithmetic on it.
 pub fn check_slot(config: &YardConfig, start_ms: i64, now_ms: i64) -> Result<SlotTimes, Error> {
+    crate::time::check_instant_ms(start_ms)?;
     let slot = config.slot_at(start_ms).ok_or_else(|| {
         BookingRefusal::SlotOutsideHours
             .error("no slot starts then: outside opening hours or not at the start of a slot")

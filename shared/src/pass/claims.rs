@@ -41,6 +41,24 @@ pub enum PassKind {
     Resident,
 }
 
+/// The longest validity (`valid_until - valid_from`) of a trip pass, in seconds: 102 hours, a
+/// trip's longest arrival window (three days) plus six hours before it and a day after it.
+pub const MAX_TRIP_VALIDITY_SECS: i64 = 102 * 3600;
+
+/// The longest validity of a border resident's pass, in seconds: 366 days.
+pub const MAX_RESIDENT_VALIDITY_SECS: i64 = 366 * 86_400;
+
+impl PassKind {
+    /// The longest validity a pass of this kind may have, in seconds: no pass is signed, and
+    /// none verifies valid, with a longer one.
+    pub const fn max_validity_secs(self) -> i64 {
+        match self {
+            PassKind::Trip => MAX_TRIP_VALIDITY_SECS,
+            PassKind::Resident => MAX_RESIDENT_VALIDITY_SECS,
+        }
+    }
+}
+
 /// The yard slot a trip pass was booked for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {
@@ -70,6 +88,20 @@ pub struct PassClaims {
     /// A digest of the holder's identity (resident passes); never the identity itself.
     #[serde(default, with = "hex::option_array")]
     pub holder_digest: Option<[u8; 8]>,
+}
+
+impl PassClaims {
+    /// `valid_until - valid_from` in seconds, exactly (in i128: both ends are any i64 a
+    /// decoded pass may carry). Zero or negative for a pass that is never valid.
+    pub fn validity_secs(&self) -> i128 {
+        i128::from(self.valid_until) - i128::from(self.valid_from)
+    }
+
+    /// Whether the validity is longer than its kind's maximum
+    /// ([`PassKind::max_validity_secs`]): such a pass is never signed nor valid.
+    pub fn is_too_long(&self) -> bool {
+        self.validity_secs() > i128::from(self.kind.max_validity_secs())
+    }
 }
 
 /// Plates travel as their display text, in JSON as in CBOR.

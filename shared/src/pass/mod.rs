@@ -9,7 +9,8 @@
 //! ([`VerifyContext::now`]), and nothing here does IO. It builds for `wasm32-unknown-unknown`,
 //! so the officer's screen and the Worker verify with the same code.
 //!
-//! - [`PassSigner::sign`] turns [`PassClaims`] into a `BP1:` string.
+//! - [`PassSigner::sign`] turns [`PassClaims`] into a `BP1:` string, and refuses claims valid
+//!   for longer than their kind allows ([`PassKind::max_validity_secs`]).
 //! - [`verify`] checks a scanned string against a trust list and a deny-list and gives a
 //!   [`Verdict`]; it never panics and never allocates more than a few kilobytes, whatever the
 //!   input.
@@ -26,7 +27,9 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
-pub use claims::{Booking, PassClaims, PassKind, CLAIM_KEY};
+pub use claims::{
+    Booking, PassClaims, PassKind, CLAIM_KEY, MAX_RESIDENT_VALIDITY_SECS, MAX_TRIP_VALIDITY_SECS,
+};
 pub use ids::{Kid, PassId};
 pub use signer::{PassSigner, TrustedKey};
 pub use verify::{decode_unverified, verify, Reason, Verdict, VerifyContext};

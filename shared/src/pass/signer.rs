@@ -1,6 +1,6 @@
 //! The issuer's signing key and the verifier's trusted keys.
 
-use super::{claims, cose, hex, Kid, PassClaims};
+use super::{claims, cose, hex, Kid, PassClaims, Reason};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -37,7 +37,20 @@ impl PassSigner {
 
     /// The `BP1:` string of the claims. Deterministic: the same claims and key always give the
     /// same string (Ed25519 signatures are deterministic).
-    pub fn sign(&self, claims: &PassClaims) -> String {
+    ///
+    /// Refused with [`Reason::TooLong`] when the validity is longer than the kind's maximum
+    /// ([`PassClaims::is_too_long`]): such a pass would never verify, and would keep this key
+    /// on the trust list for as long as it claims to be valid.
+    pub fn sign(&self, claims: &PassClaims) -> Result<String, Reason> {
+        if claims.is_too_long() {
+            return Err(Reason::TooLong);
+        }
+        Ok(self.sign_unchecked(claims))
+    }
+
+    /// Signs whatever the claims say: only for tests that need a well-signed pass the issuer
+    /// would refuse.
+    pub(super) fn sign_unchecked(&self, claims: &PassClaims) -> String {
         let cose = cose::sign1(self.kid, claims::encode(claims), |tbs| {
             self.key.sign(tbs).to_bytes()
         });

@@ -75,21 +75,21 @@ fn round_trips_with_and_without_booking_and_trailer() {
         },
     ];
     for claims in cases {
-        let pass = signer().sign(&claims);
+        let pass = signer().sign(&claims).unwrap();
         assert!(pass.starts_with(PREFIX), "{pass}");
         assert_eq!(check(&pass), Verdict::Valid(claims.clone()));
         let (kid, decoded) = decode_unverified(&pass).unwrap();
         assert_eq!(kid, signer().kid());
         assert_eq!(decoded, claims);
         // Signing is deterministic.
-        assert_eq!(signer().sign(&claims), pass);
+        assert_eq!(signer().sign(&claims).unwrap(), pass);
     }
 }
 
 #[test]
 fn emits_tagged_cose_with_the_documented_header() {
     let s = signer();
-    let bytes = cose_bytes(&s.sign(&typical()));
+    let bytes = cose_bytes(&s.sign(&typical()).unwrap());
     // Tag 18, array of 4, protected bstr of 13 bytes: {1: -8, 4: h'<kid>'}.
     assert_eq!(&bytes[..5], &[0xd2, 0x84, 0x4d, 0xa2, 0x01]);
     assert_eq!(&bytes[5..8], &[0x27, 0x04, 0x48]);
@@ -100,7 +100,7 @@ fn emits_tagged_cose_with_the_documented_header() {
 
 #[test]
 fn accepts_untagged_cose() {
-    let bytes = cose_bytes(&signer().sign(&typical()));
+    let bytes = cose_bytes(&signer().sign(&typical()).unwrap());
     let untagged = cose::to_text(&bytes[1..]);
     assert!(check(&untagged).is_valid());
 }
@@ -126,7 +126,7 @@ fn assert_never_valid(original: &cose::Opened, tampered: Result<cose::Opened, Re
 
 #[test]
 fn no_single_byte_change_of_the_cose_bytes_is_valid() {
-    let bytes = cose_bytes(&signer().sign(&typical()));
+    let bytes = cose_bytes(&signer().sign(&typical()).unwrap());
     let original = cose::open_bytes(&bytes).unwrap();
     let keys = [signer().trusted_key()];
     let context = ctx(&keys, &[], T0 + 7200);
@@ -154,7 +154,7 @@ fn no_single_byte_change_of_the_cose_bytes_is_valid() {
 #[test]
 fn no_single_character_change_of_the_base45_text_is_valid() {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-    let pass = signer().sign(&typical());
+    let pass = signer().sign(&typical()).unwrap();
     let original = cose::open(&pass).unwrap();
     let keys = [signer().trusted_key()];
     let context = ctx(&keys, &[], T0 + 7200);
@@ -189,7 +189,7 @@ fn the_final_base45_pair_has_one_spelling() {
                 id: PassId::from_bytes(&vec![0x42; n]).unwrap(),
                 ..typical()
             };
-            signer().sign(&claims)
+            signer().sign(&claims).unwrap()
         })
         .find(|pass| (pass.len() - PREFIX.len()) % 3 == 2)
         .unwrap();
@@ -209,7 +209,7 @@ fn the_final_base45_pair_has_one_spelling() {
 #[test]
 fn validity_edges() {
     let claims = typical();
-    let pass = signer().sign(&claims);
+    let pass = signer().sign(&claims).unwrap();
     let keys = [signer().trusted_key()];
     let at = |now| verify(&pass, &ctx(&keys, &[], now));
     assert_eq!(
@@ -223,9 +223,75 @@ fn validity_edges() {
     assert_eq!(at(claims.valid_until).claims(), Some(&claims));
 }
 
+/// Whether a pass is too long, computed in i128 from the documented maxima.
+fn reference_too_long(claims: &PassClaims) -> bool {
+    let max = match claims.kind {
+        PassKind::Trip => 102 * 3600,
+        PassKind::Resident => 366 * 86_400,
+    };
+    i128::from(claims.valid_until) - i128::from(claims.valid_from) > max
+}
+
+#[test]
+fn a_pass_valid_for_too_long_is_never_signed_nor_valid() {
+    let keys = [signer().trusted_key()];
+    let longest = PassClaims {
+        valid_until: T0 + 3600 + MAX_TRIP_VALIDITY_SECS,
+        ..typical()
+    };
+    let pass = signer().sign(&longest).unwrap();
+    assert!(verify(&pass, &ctx(&keys, &[], T0 + 7200)).is_valid());
+
+    let cases = [
+        PassClaims {
+            valid_until: longest.valid_until + 1,
+            ..typical()
+        },
+        // The reproduced attack: an i64::MIN window start, ~292 million years.
+        PassClaims {
+            valid_from: i64::MIN,
+            valid_until: i64::MAX,
+            ..typical()
+        },
+        PassClaims {
+            valid_from: i64::MIN / 1000 - 6 * 3600,
+            ..typical()
+        },
+        PassClaims {
+            kind: PassKind::Resident,
+            valid_until: T0 + 3600 + MAX_RESIDENT_VALIDITY_SECS + 1,
+            ..typical()
+        },
+    ];
+    for claims in cases {
+        assert_eq!(signer().sign(&claims), Err(Reason::TooLong), "{claims:?}");
+        // Signed anyway (a compromised or buggy issuer): the verifier still refuses it, at
+        // every instant, and shows the claims (the signature checked out).
+        let forged = signer().sign_unchecked(&claims);
+        for now in [
+            i64::MIN,
+            claims.valid_from,
+            T0 + 7200,
+            claims.valid_until - 1,
+            i64::MAX,
+        ] {
+            let verdict = verify(&forged, &ctx(&keys, &[], now));
+            assert_eq!(verdict.reason(), Some(Reason::TooLong), "{now}");
+            assert_eq!(verdict.claims(), Some(&claims));
+        }
+    }
+    // A resident pass may be valid for a year.
+    let resident = PassClaims {
+        kind: PassKind::Resident,
+        valid_until: T0 + 3600 + MAX_RESIDENT_VALIDITY_SECS,
+        ..typical()
+    };
+    assert!(signer().sign(&resident).is_ok());
+}
+
 #[test]
 fn unknown_key() {
-    let pass = PassSigner::from_seed(&OTHER_SEED).sign(&typical());
+    let pass = PassSigner::from_seed(&OTHER_SEED).sign(&typical()).unwrap();
     assert_eq!(
         check(&pass),
         Verdict::Invalid {
@@ -238,7 +304,7 @@ fn unknown_key() {
 #[test]
 fn a_trusted_kid_with_the_wrong_key_is_a_bad_signature() {
     let other = PassSigner::from_seed(&OTHER_SEED);
-    let pass = other.sign(&typical());
+    let pass = other.sign(&typical()).unwrap();
     let keys = [TrustedKey {
         kid: other.kid(),
         public_key: signer().public_key(),
@@ -256,14 +322,14 @@ fn a_trusted_kid_with_the_wrong_key_is_a_bad_signature() {
 fn any_of_several_trusted_keys() {
     let other = PassSigner::from_seed(&OTHER_SEED);
     let keys = [other.trusted_key(), signer().trusted_key()];
-    let pass = signer().sign(&typical());
+    let pass = signer().sign(&typical()).unwrap();
     assert!(verify(&pass, &ctx(&keys, &[], T0 + 7200)).is_valid());
 }
 
 #[test]
 fn revoked() {
     let claims = typical();
-    let pass = signer().sign(&claims);
+    let pass = signer().sign(&claims).unwrap();
     let keys = [signer().trusted_key()];
     let deny = [PassId::parse_hex("00").unwrap(), claims.id.clone()];
     assert_eq!(
@@ -278,7 +344,7 @@ fn revoked() {
 #[test]
 fn wrong_gate() {
     let claims = typical();
-    let pass = signer().sign(&claims);
+    let pass = signer().sign(&claims).unwrap();
     let keys = [signer().trusted_key()];
     let other_gate = GateId::parse("tan-thanh").unwrap();
     let here = gate();
@@ -298,7 +364,7 @@ fn wrong_gate() {
 #[test]
 fn a_zlib_compressed_pass_decodes_and_verifies() {
     let claims = typical();
-    let bytes = cose_bytes(&signer().sign(&claims));
+    let bytes = cose_bytes(&signer().sign(&claims).unwrap());
     let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 9);
     assert_eq!(compressed[0], 0x78);
     let pass = cose::to_text(&compressed);
@@ -321,7 +387,7 @@ fn oversized_input_is_malformed_quickly() {
     assert_eq!(check(&huge).reason(), Some(Reason::Malformed));
     assert!(started.elapsed() < std::time::Duration::from_millis(50));
     // Just over the limit, even if otherwise well-formed.
-    let mut long = signer().sign(&typical());
+    let mut long = signer().sign(&typical()).unwrap();
     while long.len() <= MAX_PASS_CHARS {
         long.push('0');
     }
@@ -330,7 +396,7 @@ fn oversized_input_is_malformed_quickly() {
 
 #[test]
 fn structural_junk_is_malformed() {
-    let pass = signer().sign(&typical());
+    let pass = signer().sign(&typical()).unwrap();
     for junk in [
         "",
         "BP1:",
@@ -350,7 +416,7 @@ fn structural_junk_is_malformed() {
 
 #[test]
 fn a_trailing_newline_from_a_scanner_is_forgiven() {
-    let pass = signer().sign(&typical());
+    let pass = signer().sign(&typical()).unwrap();
     assert!(check(&format!("{pass}\r\n")).is_valid());
     assert!(!check(&format!("{pass} ")).is_valid());
 }
@@ -358,7 +424,7 @@ fn a_trailing_newline_from_a_scanner_is_forgiven() {
 #[test]
 fn a_typical_trip_pass_fits_qr_version_12_at_level_q() {
     for claims in [typical(), trip("桂A·12345", Some("桂B·1234挂"), true)] {
-        let pass = signer().sign(&claims);
+        let pass = signer().sign(&claims).unwrap();
         let version = qr::version(&pass).unwrap();
         assert!(version <= 12, "{} chars need version {version}", pass.len());
     }
@@ -366,7 +432,7 @@ fn a_typical_trip_pass_fits_qr_version_12_at_level_q() {
 
 #[test]
 fn qr_svg_is_scalable_black_on_white() {
-    let pass = signer().sign(&typical());
+    let pass = signer().sign(&typical()).unwrap();
     let svg = qr::svg(&pass).unwrap();
     let version = qr::version(&pass).unwrap();
     let side = 17 + 4 * version + 8;
@@ -525,14 +591,36 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     #[test]
-    fn arbitrary_claims_round_trip(claims in claims_strategy()) {
-        let pass = signer().sign(&claims);
-        prop_assert!(pass.len() <= MAX_PASS_CHARS);
+    fn arbitrary_claims_round_trip(claims in claims_strategy(), short in any::<bool>(), length in -10i64..MAX_RESIDENT_VALIDITY_SECS + 10) {
+        // Half the cases get a validity near the limits; the others keep any i64 pair.
+        let mut claims = claims;
+        if short {
+            claims.valid_until = claims.valid_from.saturating_add(length);
+        }
+        let too_long = reference_too_long(&claims);
         let keys = [signer().trusted_key()];
+        let pass = match signer().sign(&claims) {
+            Ok(pass) => {
+                prop_assert!(!too_long);
+                pass
+            }
+            Err(reason) => {
+                prop_assert!(too_long);
+                prop_assert_eq!(reason, Reason::TooLong);
+                signer().sign_unchecked(&claims)
+            }
+        };
+        prop_assert!(pass.len() <= MAX_PASS_CHARS);
         let verdict = verify(&pass, &ctx(&keys, &[], T0));
         prop_assert_eq!(verdict.claims(), Some(&claims));
-        let valid = claims.valid_from <= T0 && T0 < claims.valid_until;
+        let valid = !too_long && claims.valid_from <= T0 && T0 < claims.valid_until;
         prop_assert_eq!(verdict.is_valid(), valid);
+        if too_long {
+            prop_assert_eq!(verdict.reason(), Some(Reason::TooLong));
+        }
+        // Valid whenever it is, at any time: never with a validity above the maximum.
+        let at_from = verify(&pass, &ctx(&keys, &[], claims.valid_from));
+        prop_assert_eq!(at_from.is_valid(), !too_long && claims.valid_from < claims.valid_until);
         prop_assert_eq!(decode_unverified(&pass), Ok((signer().kid(), claims)));
     }
 
@@ -542,7 +630,7 @@ proptest! {
         at in any::<prop::sample::Index>(),
         by in 1u8..=255,
     ) {
-        let mut bytes = cose_bytes(&signer().sign(&claims));
+        let mut bytes = cose_bytes(&signer().sign_unchecked(&claims));
         let i = at.index(bytes.len());
         bytes[i] ^= by;
         let keys = [signer().trusted_key()];

@@ -34,10 +34,13 @@ pub enum Reason {
     Revoked,
     /// Issued for another gate.
     WrongGate,
+    /// Correctly signed, but valid for longer than any pass of its kind may be
+    /// ([`super::PassKind::max_validity_secs`]): never issued by a sound issuer.
+    TooLong,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::Malformed,
         Reason::BadSignature,
         Reason::UnknownKey,
@@ -45,6 +48,7 @@ impl Reason {
         Reason::NotYetValid,
         Reason::Revoked,
         Reason::WrongGate,
+        Reason::TooLong,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Reason {
             Reason::NotYetValid => "not_yet_valid",
             Reason::Revoked => "revoked",
             Reason::WrongGate => "wrong_gate",
+            Reason::TooLong => "too_long",
         }
     }
 }
@@ -72,8 +77,8 @@ impl fmt::Display for Reason {
 #[serde(into = "VerdictJson", try_from = "VerdictJson")]
 pub enum Verdict {
     Valid(PassClaims),
-    /// `claims` is `Some` only when the signature checked out (revoked, expired, not yet valid,
-    /// wrong gate), so the officer still sees whose pass it is; never for a bad signature, an
+    /// `claims` is `Some` only when the signature checked out (too long, revoked, expired, not
+    /// yet valid, wrong gate), so the officer still sees whose pass it is; never for a bad signature, an
     /// unknown key or a malformed pass.
     Invalid {
         reason: Reason,
@@ -142,10 +147,11 @@ impl TryFrom<VerdictJson> for Verdict {
 /// 1. structure (length, prefix, Base45, zlib, COSE, claims) → [`Reason::Malformed`]
 /// 2. `kid` on the trust list → else [`Reason::UnknownKey`]
 /// 3. Ed25519 signature → else [`Reason::BadSignature`]
-/// 4. id not on the deny-list → else [`Reason::Revoked`]
-/// 5. `now >= valid_from` → else [`Reason::NotYetValid`]
-/// 6. `now < valid_until` → else [`Reason::Expired`]
-/// 7. the pass's gate is `ctx.gate` (when given) → else [`Reason::WrongGate`]
+/// 4. `valid_until - valid_from` at most the kind's maximum → else [`Reason::TooLong`]
+/// 5. id not on the deny-list → else [`Reason::Revoked`]
+/// 6. `now >= valid_from` → else [`Reason::NotYetValid`]
+/// 7. `now < valid_until` → else [`Reason::Expired`]
+/// 8. the pass's gate is `ctx.gate` (when given) → else [`Reason::WrongGate`]
 pub fn verify(pass: &str, ctx: &VerifyContext) -> Verdict {
     let invalid = |reason, claims| Verdict::Invalid { reason, claims };
     let opened = match cose::open(pass) {
@@ -164,7 +170,9 @@ pub fn verify(pass: &str, ctx: &VerifyContext) -> Verdict {
         return invalid(Reason::BadSignature, None);
     }
     let claims = opened.claims;
-    let reason = if ctx.deny_list.contains(&claims.id) {
+    let reason = if claims.is_too_long() {
+        Some(Reason::TooLong)
+    } else if ctx.deny_list.contains(&claims.id) {
         Some(Reason::Revoked)
     } else if ctx.now < claims.valid_from {
         Some(Reason::NotYetValid)

@@ -302,6 +302,8 @@ impl Queue {
     /// Records a check-in (rules 1-2). Refused, changing nothing: a scan time in the future or
     /// older than a day, or a trip that already has an entry here (waiting, called or served).
     pub fn check_in(&mut self, c: CheckIn, now_ms: i64) -> Result<Entry, Error> {
+        // The scan time comes from the operator's phone: in range before anything else.
+        crate::time::check_instant_ms(c.scanned_at_ms)?;
         if c.scanned_at_ms > now_ms + SCAN_CLOCK_SKEW_MS {
             return Err(refused(
                 ErrorCode::InvalidQueueRequest,

@@ -538,3 +538,65 @@ proptest! {
         }
     }
 }
+
+/// Any i64 at all, with the edges and the neighbourhood of `T0` drawn often.
+fn any_instant() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        any::<i64>(),
+        Just(i64::MIN),
+        Just(i64::MAX),
+        Just(i64::MIN + T0),
+        Just(0i64),
+        (T0 - 2 * DAY_MS)..(T0 + 2 * DAY_MS),
+    ]
+}
+
+#[test]
+fn scan_times_at_the_ends_of_i64_are_refused() {
+    for scanned in [i64::MIN, i64::MIN + T0, -1, 0, i64::MAX - 1, i64::MAX] {
+        let mut q = Queue::new(QueuePolicy::default());
+        let c = CheckIn {
+            scanned_at_ms: scanned,
+            ..check_in(1, 0)
+        };
+        let e = q.check_in(c, now(0)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TimeOutOfRange, "{scanned}");
+        assert_eq!(q.waiting_count(Lane::General), 0);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// A scan time from an operator's phone, over all of i64: never a panic; accepted exactly
+    /// when it is in range, at most the skew ahead of now and at most a day old (the rule
+    /// computed in i128).
+    #[test]
+    fn scan_times_over_all_of_i64_agree_with_the_i128_rule(scanned in any_instant(), booked_slot in any::<bool>()) {
+        let mut q = Queue::new(QueuePolicy::default());
+        let mut c = CheckIn { scanned_at_ms: scanned, ..check_in(1, 0) };
+        if booked_slot {
+            c = booked(c, 0);
+        }
+        let (s, n) = (i128::from(scanned), i128::from(now(0)));
+        let in_range = i128::from(crate::time::EARLIEST_INSTANT_MS) <= s
+            && s < i128::from(crate::time::LATEST_INSTANT_MS);
+        let expected_ok = in_range
+            && s <= n + i128::from(SCAN_CLOCK_SKEW_MS)
+            && s >= n - i128::from(SCAN_MAX_AGE_MS);
+        match q.check_in(c, now(0)) {
+            Ok(e) => {
+                prop_assert!(expected_ok);
+                prop_assert_eq!(e.scanned_at_ms, scanned);
+                // What the board and the estimates compute from it stays sane.
+                let view = q.lanes_view("hn-fruit", now(0));
+                prop_assert!(serde_json::to_string(&view).is_ok());
+            }
+            Err(e) => {
+                prop_assert!(!expected_ok, "{:?}", e);
+                let code = if in_range { ErrorCode::InvalidQueueRequest } else { ErrorCode::TimeOutOfRange };
+                prop_assert_eq!(e.code(), code);
+            }
+        }
+    }
+}
