@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod bookings;
+pub mod disabling;
 pub mod gates;
 pub mod http;
 pub mod jobs;

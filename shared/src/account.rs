@@ -198,6 +198,8 @@ pub enum AuditEvent {
     YardConfigChanged,
     /// A yard operator moved a waiting vehicle in the queue (with the reason).
     QueueReordered,
+    /// A booking was released by the edge, with the reason (e.g. its account was disabled).
+    BookingReleased,
 }
 
 impl AuditEvent {
@@ -214,6 +216,7 @@ impl AuditEvent {
             AuditEvent::AccountEnabled => "account_enabled",
             AuditEvent::YardConfigChanged => "yard_config_changed",
             AuditEvent::QueueReordered => "queue_reordered",
+            AuditEvent::BookingReleased => "booking_released",
         }
     }
 }

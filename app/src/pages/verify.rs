@@ -378,6 +378,7 @@ pub(crate) fn reason_key(code: &str) -> Key {
         "not_yet_valid" => Key::VerifyReasonNotYetValid,
         "revoked" => Key::VerifyReasonRevoked,
         "wrong_gate" => Key::VerifyReasonWrongGate,
+        "superseded" => Key::VerifyReasonSuperseded,
         _ => Key::VerifyReasonOther,
     }
 }
@@ -412,6 +413,7 @@ mod tests {
             "not_yet_valid",
             "revoked",
             "wrong_gate",
+            "superseded",
         ];
         let keys: std::collections::HashSet<Key> = codes.iter().map(|c| reason_key(c)).collect();
         assert_eq!(keys.len(), codes.len());

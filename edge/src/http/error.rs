@@ -102,8 +102,10 @@ impl From<Error> for ApiError {
             | ErrorCode::AlreadyCheckedIn
             | ErrorCode::QueueEmpty
             | ErrorCode::QueueEntryNotCalled
-            | ErrorCode::QueueCallTooRecent => 409,
-            ErrorCode::PassNotValid => 422,
+            | ErrorCode::QueueCallTooRecent
+            | ErrorCode::TripQueuedElsewhere
+            | ErrorCode::TripAlreadyBooked => 409,
+            ErrorCode::PassNotValid | ErrorCode::PassSuperseded => 422,
             ErrorCode::BookingCapReached | ErrorCode::BookingPaused | ErrorCode::PlateMismatch => {
                 403
             }

@@ -49,10 +49,12 @@ pub enum BookingRefusal {
     IdempotencyKeyReused,
     /// The yard's booking settings are invalid.
     InvalidConfig,
+    /// The trip already has a booking that is active or checked in (at this yard or another).
+    TripAlreadyBooked,
 }
 
 impl BookingRefusal {
-    pub const ALL: [BookingRefusal; 19] = [
+    pub const ALL: [BookingRefusal; 20] = [
         BookingRefusal::TripNotAccepted,
         BookingRefusal::DeclarationMissing,
         BookingRefusal::TripWrongGate,
@@ -72,6 +74,7 @@ impl BookingRefusal {
         BookingRefusal::BookingNotActive,
         BookingRefusal::IdempotencyKeyReused,
         BookingRefusal::InvalidConfig,
+        BookingRefusal::TripAlreadyBooked,
     ];
 
     /// The stable wire string. For the three reasons that have an exact [`ErrorCode`] already,
@@ -98,6 +101,7 @@ impl BookingRefusal {
             BookingNotActive => "booking_not_active",
             IdempotencyKeyReused => "idempotency_key_reused",
             InvalidConfig => "invalid_booking_config",
+            TripAlreadyBooked => "trip_already_booked",
         }
     }
 
@@ -125,6 +129,7 @@ impl BookingRefusal {
             BookingNotActive => ErrorCode::BookingNotActive,
             IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             InvalidConfig => ErrorCode::InvalidBookingConfig,
+            TripAlreadyBooked => ErrorCode::TripAlreadyBooked,
         }
     }
 
@@ -156,6 +161,7 @@ impl BookingRefusal {
             BookingNotActive => "the booking is no longer active",
             IdempotencyKeyReused => "the idempotency key was used for a different request",
             InvalidConfig => "invalid booking settings",
+            TripAlreadyBooked => "the trip already has a booking that is active or checked in",
         }
     }
 

@@ -29,7 +29,9 @@ mod tests;
 pub use claims::{Booking, PassClaims, PassKind, CLAIM_KEY};
 pub use ids::{Kid, PassId};
 pub use signer::{PassSigner, TrustedKey};
-pub use verify::{decode_unverified, verify, Reason, Verdict, VerifyContext};
+pub use verify::{
+    decode_unverified, verify, with_revocation_reasons, Reason, Verdict, VerifyContext,
+};
 
 /// The context prefix of every pass string: format 1 of BorderPass passes.
 pub const PREFIX: &str = "BP1:";

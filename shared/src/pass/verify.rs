@@ -34,10 +34,13 @@ pub enum Reason {
     Revoked,
     /// Issued for another gate.
     WrongGate,
+    /// On the deny-list because a newer pass replaced it (one pass per trip is valid at a
+    /// time): see [`with_revocation_reasons`].
+    Superseded,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::Malformed,
         Reason::BadSignature,
         Reason::UnknownKey,
@@ -45,6 +48,7 @@ impl Reason {
         Reason::NotYetValid,
         Reason::Revoked,
         Reason::WrongGate,
+        Reason::Superseded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Reason {
             Reason::NotYetValid => "not_yet_valid",
             Reason::Revoked => "revoked",
             Reason::WrongGate => "wrong_gate",
+            Reason::Superseded => "superseded",
         }
     }
 }
@@ -178,6 +183,21 @@ pub fn verify(pass: &str, ctx: &VerifyContext) -> Verdict {
     match reason {
         Some(reason) => invalid(reason, Some(claims)),
         None => Verdict::Valid(claims),
+    }
+}
+
+/// A [`Reason::Revoked`] verdict for a pass the deny-list marks as replaced by a newer one
+/// (`superseded`) says so; any other verdict is returned as it is.
+pub fn with_revocation_reasons(verdict: Verdict, superseded: &[PassId]) -> Verdict {
+    match verdict {
+        Verdict::Invalid {
+            reason: Reason::Revoked,
+            claims: Some(claims),
+        } if superseded.contains(&claims.id) => Verdict::Invalid {
+            reason: Reason::Superseded,
+            claims: Some(claims),
+        },
+        other => other,
     }
 }
 
