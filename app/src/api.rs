@@ -257,9 +257,15 @@ pub async fn signing_keys() -> Result<crate::offline::trust_store::KeysResponse,
     send(Request::get("/api/keys")).await
 }
 
-/// The revoked pass ids (officers, yard operators, admins).
-pub async fn revocations() -> Result<crate::offline::trust_store::RevocationsResponse, Error> {
-    send(Request::get("/api/revocations")).await
+/// The revoked pass ids (officers, yard operators, admins): all of them, or with `since`
+/// only those revoked after that instant (merged into the saved list).
+pub async fn revocations(
+    since_ms: Option<i64>,
+) -> Result<crate::offline::trust_store::RevocationsResponse, Error> {
+    match since_ms {
+        Some(since) => send(Request::get(&format!("/api/revocations?since={since}"))).await,
+        None => send(Request::get("/api/revocations")).await,
+    }
 }
 
 /// A yard's bookings on a local day (`YYYY-MM-DD`), for its operator.

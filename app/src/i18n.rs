@@ -70,6 +70,9 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::PassNotValid => Key::ErrorsPassNotValid,
         ErrorCode::QueueWrongYard => Key::ErrorsQueueWrongYard,
         ErrorCode::AlreadyCheckedIn => Key::ErrorsAlreadyCheckedIn,
+        ErrorCode::PassSuperseded => Key::ErrorsPassSuperseded,
+        ErrorCode::TripQueuedElsewhere => Key::ErrorsTripQueuedElsewhere,
+        ErrorCode::TripAlreadyBooked => Key::ErrorsTripAlreadyBooked,
         ErrorCode::QueueEmpty => Key::ErrorsQueueEmpty,
         ErrorCode::QueueEntryNotCalled => Key::ErrorsQueueEntryNotCalled,
         ErrorCode::QueueCallTooRecent => Key::ErrorsQueueCallTooRecent,
@@ -135,6 +138,7 @@ pub fn audit_event_key(event: &str) -> Key {
             AuditEvent::PlateBookingReleased,
             Key::AuditPlateBookingReleased,
         ),
+        (AuditEvent::BookingReleased, Key::AuditBookingReleased),
     ];
     known
         .into_iter()

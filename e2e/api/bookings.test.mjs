@@ -335,7 +335,7 @@ test("bad input and abuse: each refused with its code, nothing changed", async (
     ["a trip through another gate", otherGate.token, YARD, { trip_id: otherGate.trips[0].id, slot_start_ms: slot11 }, 400, "trip_wrong_gate"],
     ["a cancelled trip", cancelled.token, YARD, { trip_id: cancelled.trips[0].id, slot_start_ms: slot11 }, 409, "invalid_trip_state"],
     ["a plate already booked that day (another trip)", a.token, YARD, { trip_id: sameVehicle.id, slot_start_ms: slot11 }, 409, "vehicle_already_booked"],
-    ["the same trip again", a.token, YARD, { trip_id: general.id, slot_start_ms: slot11 }, 409, "vehicle_already_booked"],
+    ["the same trip again", a.token, YARD, { trip_id: general.id, slot_start_ms: slot11 }, 409, "trip_already_booked"],
     ["a driver over the cap", driver.token, YARD, { trip_id: driver.trips[1].id, slot_start_ms: slot11 }, 403, "booking_cap_reached"],
     ["general cargo in the perishable lane", a.token, YARD, { trip_id: second.id, slot_start_ms: slot11, lane: "perishable" }, 400, "perishable_only"],
     ["a full slot", a.token, YARD, { trip_id: perishable.id, slot_start_ms: CONTENTION_SLOT }, 409, "slot_full"],

@@ -129,7 +129,10 @@ test("check in by pass, call, serve, absent and move; every refusal changes noth
   // c is served; a did not come: too soon, then after five minutes back of the lane, then a no-show.
   const served = await serve(op.token, YARD, entryC.id);
   assert.equal(served.json.status, "served");
-  assertRefused(await checkIn(op.token, YARD, c.pass.code), 409, "already_checked_in", "a served vehicle again");
+  // Served completes the trip: its pass is revoked and checks in nowhere again.
+  const servedAgain = await checkIn(op.token, YARD, c.pass.code);
+  assertRefused(servedAgain, 422, "pass_not_valid", "a served vehicle again");
+  assert.match(servedAgain.json.message, /revoked \(completed\)/);
   const idA = waitingA.id;
   assertRefused(await absent(op.token, YARD, idA), 409, "queue_call_too_recent", "absent right after the call");
   const back = await absent(op.token, YARD, idA, { now: Date.now() + 6 * MINUTE });

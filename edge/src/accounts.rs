@@ -760,6 +760,16 @@ pub async fn set_disabled(
         ];
         if disabled {
             batch.push(revoke_all(db, id, None, now_ms)?);
+            // Its passes stop verifying at once (the yards release its bookings next:
+            // `disabling::withdraw`).
+            batch.push(
+                db.prepare(
+                    "UPDATE passes SET revoked_at_ms = ?1, revoked_reason = 'disabled'
+                     WHERE revoked_at_ms IS NULL
+                       AND trip_id IN (SELECT id FROM trips WHERE account_id = ?2)",
+                )
+                .bind(&[(now_ms as f64).into(), id.into()])?,
+            );
         }
         db.batch(batch).await?;
     }

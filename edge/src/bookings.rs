@@ -14,7 +14,7 @@ use crate::yard_call::YardCall;
 use crate::{passes, rate_limits, trips};
 use serde::Deserialize;
 use serde_json::json;
-use shared::booking::{Booking, IdempotencyKey, Lane, YardConfig};
+use shared::booking::{Booking, BookingRefusal, BookingStatus, IdempotencyKey, Lane, YardConfig};
 use shared::pass::Booking as PassBooking;
 use shared::{AuditEvent, ErrorCode, RateLimit, TripStatus, YardId};
 use worker::{D1Database, Env, Response};
@@ -89,6 +89,15 @@ impl YardBooking<'_> {
         // beyond 2^53 is not one any more.
         shared::time::check_instant_ms(body.slot_start_ms)?;
         let trip = trip_facts(self.db, &body.trip_id).await?;
+        // The trip's one booking, at any yard: claimed in D1 before the object books (someone
+        // else's trip is left to the object's rules, which refuse it, so nobody can hold a
+        // claim on another's trip).
+        let claim = if trip.owner == me.account_id.as_str() {
+            Some(self.claim_trip(me, &trip.trip_id, &key).await?)
+        } else {
+            None
+        };
+        let trip_id = trip.trip_id.clone();
         let response = self
             .send(BookingCall::Book {
                 account: me.account_id.to_string(),
@@ -96,10 +105,143 @@ impl YardBooking<'_> {
                 trip,
                 slot_start_ms: body.slot_start_ms,
                 lane: body.lane,
-                key,
+                key: key.clone(),
             })
             .await?;
+        let status = response.status_code();
+        let drop_claim = match claim {
+            // Refused: the claim this request made goes (a retry with the key claims again and
+            // gets the same refusal). A failure of ours keeps it: the booking may exist.
+            Some(TripClaim::Fresh) if (400..500).contains(&status) => true,
+            // A replay of a booking that has ended since: it holds nothing any more.
+            Some(TripClaim::Fresh) if status == 200 => response
+                .headers()
+                .get(REPLAY_HEADER)?
+                .is_some_and(|now| now != "active" && now != "checked_in"),
+            _ => false,
+        };
+        if drop_claim {
+            self.drop_claim(me, &trip_id, &key).await?;
+        }
         self.with_reissued_pass(response, true).await
+    }
+
+    /// Claims the trip's one booking for this request (`Held`: a retry with the same key
+    /// already holds it). A claim left by a booking that has ended (or by a request that never
+    /// finished) is taken over; any other is `trip_already_booked`.
+    async fn claim_trip(
+        &self,
+        me: &Principal,
+        trip_id: &str,
+        key: &str,
+    ) -> Result<TripClaim, ApiError> {
+        #[derive(Deserialize)]
+        struct Held {
+            yard_id: String,
+            account_id: String,
+            idem_key: String,
+            claimed_at_ms: f64,
+        }
+        for _ in 0..2 {
+            let inserted = self
+                .db
+                .prepare(
+                    "INSERT INTO trip_bookings (trip_id, yard_id, account_id, idem_key, claimed_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (trip_id) DO NOTHING RETURNING trip_id",
+                )
+                .bind(&[
+                    trip_id.into(),
+                    self.yard.as_str().into(),
+                    me.account_id.as_str().into(),
+                    key.into(),
+                    (self.now_ms as f64).into(),
+                ])?
+                .all()
+                .await?
+                .results::<serde_json::Value>()?;
+            if !inserted.is_empty() {
+                return Ok(TripClaim::Fresh);
+            }
+            let Some(held) = self
+                .db
+                .prepare(
+                    "SELECT yard_id, account_id, idem_key, claimed_at_ms FROM trip_bookings
+                     WHERE trip_id = ?1",
+                )
+                .bind(&[trip_id.into()])?
+                .first::<Held>(None)
+                .await?
+            else {
+                continue; // released meanwhile
+            };
+            if held.yard_id == self.yard.as_str()
+                && held.account_id == me.account_id.as_str()
+                && held.idem_key == key
+            {
+                return Ok(TripClaim::Held);
+            }
+            #[derive(Deserialize)]
+            struct Status {
+                status: String,
+            }
+            let booked = self
+                .db
+                .prepare(
+                    "SELECT status FROM bookings WHERE trip_id = ?1 AND yard_id = ?2
+                       AND account_id = ?3 AND json_extract(json, '$.idempotency_key') = ?4",
+                )
+                .bind(&[
+                    trip_id.into(),
+                    held.yard_id.as_str().into(),
+                    held.account_id.as_str().into(),
+                    held.idem_key.as_str().into(),
+                ])?
+                .first::<Status>(None)
+                .await?;
+            let stale = match booked {
+                Some(b) => b.status != "active" && b.status != "checked_in",
+                // No booking came of it (yet): stale once the request must have finished.
+                None => (held.claimed_at_ms as i64) < self.now_ms - CLAIM_PENDING_MS,
+            };
+            if !stale {
+                return Err(shared::Error::from(BookingRefusal::TripAlreadyBooked).into());
+            }
+            self.db
+                .prepare(
+                    "DELETE FROM trip_bookings WHERE trip_id = ?1 AND yard_id = ?2
+                       AND account_id = ?3 AND idem_key = ?4 AND claimed_at_ms = ?5",
+                )
+                .bind(&[
+                    trip_id.into(),
+                    held.yard_id.into(),
+                    held.account_id.into(),
+                    held.idem_key.into(),
+                    held.claimed_at_ms.into(),
+                ])?
+                .run()
+                .await?;
+        }
+        Err(BookingRefusal::TripAlreadyBooked
+            .error("the trip's booking claim is contended")
+            .into())
+    }
+
+    /// Gives up the claim this request made.
+    async fn drop_claim(&self, me: &Principal, trip_id: &str, key: &str) -> Result<(), ApiError> {
+        self.db
+            .prepare(
+                "DELETE FROM trip_bookings WHERE trip_id = ?1 AND yard_id = ?2
+                   AND account_id = ?3 AND idem_key = ?4",
+            )
+            .bind(&[
+                trip_id.into(),
+                self.yard.as_str().into(),
+                me.account_id.as_str().into(),
+                key.into(),
+            ])?
+            .run()
+            .await?;
+        Ok(())
     }
 
     pub async fn cancel(
@@ -138,9 +280,10 @@ impl YardBooking<'_> {
         self.with_reissued_pass(response, true).await
     }
 
-    /// After a booking changed: the trip's pass is issued again, with the yard and slot inside
-    /// it while the booking is active (`carries_booking`), without them after a cancellation.
-    /// A replayed answer issues again too, which is harmless: the newest pass is the same trip's.
+    /// After a booking changed: the trip's pass is issued again (its older passes revoked as
+    /// superseded), with the yard and slot inside it while the booking is active
+    /// (`carries_booking`), without them after a cancellation. A replayed answer (the object
+    /// says so) issues nothing: the pass of the first answer may have been replaced since.
     async fn with_reissued_pass(
         &self,
         mut response: Response,
@@ -149,7 +292,14 @@ impl YardBooking<'_> {
         if response.status_code() != 200 {
             return Ok(response);
         }
+        let replayed = response.headers().get(REPLAY_HEADER)?.is_some();
         let booking: Booking = crate::yard_call::response_json(&mut response).await?;
+        if replayed {
+            return Ok(Response::from_json(&booking)?);
+        }
+        if !booking.is_active() && booking.status != BookingStatus::CheckedIn {
+            release_claim(self.db, &booking).await?;
+        }
         let claim = (carries_booking && booking.is_active()).then(|| PassBooking {
             yard: booking.slot.yard.clone(),
             slot_start: booking.slot.start_ms.div_euclid(1000),
@@ -260,6 +410,37 @@ pub async fn count_write(
 ) -> Result<(), ApiError> {
     rate_limits::check_account_writes(db, "booking", me.account_id.as_str(), limits, 1, now_ms)
         .await
+}
+
+/// The header the yard's object sets on the answer to a replayed keyed request (book, cancel,
+/// reschedule): the booking's status now (`gone` if the yard has forgotten it).
+pub const REPLAY_HEADER: &str = "x-booking-replay";
+
+/// How long a claim without a booking may be waiting for its request to finish.
+const CLAIM_PENDING_MS: i64 = 2 * 60_000;
+
+/// Whether the trip's booking claim was made by this request or held already by its key.
+enum TripClaim {
+    Fresh,
+    Held,
+}
+
+/// Releases the trip's claim held by `booking` (it ended). The yard's object also releases it
+/// when it copies the ended booking to D1; this makes it immediate.
+pub async fn release_claim(db: &D1Database, booking: &Booking) -> Result<(), ApiError> {
+    db.prepare(
+        "DELETE FROM trip_bookings WHERE trip_id = ?1 AND yard_id = ?2 AND account_id = ?3
+           AND idem_key = ?4",
+    )
+    .bind(&[
+        booking.trip_id.as_str().into(),
+        booking.slot.yard.as_str().into(),
+        booking.account_id.as_str().into(),
+        booking.idempotency_key.as_str().into(),
+    ])?
+    .run()
+    .await?;
+    Ok(())
 }
 
 /// Releases the active bookings of cancelled trips (found in D1's copy), each audited. Only a

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod availability_cache;
 pub mod bookings;
+pub mod disabling;
 pub mod gates;
 pub mod http;
 pub mod jobs;

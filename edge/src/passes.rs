@@ -10,7 +10,7 @@ use crate::auth::secrets;
 use crate::http::ApiError;
 use serde::Deserialize;
 use shared::pass::{Booking, PassClaims, PassId, PassKind, PassSigner};
-use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationsResponse};
+use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationDto, RevocationsResponse};
 use shared::{Plate, Trip};
 use worker::{D1Database, D1PreparedStatement, Env};
 
@@ -121,17 +121,57 @@ pub fn issue(
     })
 }
 
+/// Why a pass was revoked (the `revoked_reason` the deny-list carries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokedBecause {
+    /// Its trip was cancelled.
+    Cancelled,
+    /// A newer pass of its trip was issued: one pass per trip is valid at a time.
+    Superseded,
+    /// Its trip was served at a yard.
+    Completed,
+    /// Its account was disabled.
+    Disabled,
+}
+
+impl RevokedBecause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevokedBecause::Cancelled => "cancelled",
+            RevokedBecause::Superseded => "superseded",
+            RevokedBecause::Completed => "completed",
+            RevokedBecause::Disabled => "disabled",
+        }
+    }
+}
+
 /// Revokes every unrevoked pass of a trip (run in the batch that cancels it).
 pub fn revoke_for_trip(
     db: &D1Database,
     trip_id: &str,
     now_ms: i64,
 ) -> Result<D1PreparedStatement, ApiError> {
+    revoke_for_trip_because(db, trip_id, RevokedBecause::Cancelled, now_ms)
+}
+
+/// Revokes every unrevoked pass of a trip, saying why (run in the batch of the change that is
+/// the reason: a new pass, the trip's completion, the account's disabling).
+pub fn revoke_for_trip_because(
+    db: &D1Database,
+    trip_id: &str,
+    because: RevokedBecause,
+    now_ms: i64,
+) -> Result<D1PreparedStatement, ApiError> {
     Ok(db
         .prepare(
-            "UPDATE passes SET revoked_at_ms = ?2 WHERE trip_id = ?1 AND revoked_at_ms IS NULL",
+            "UPDATE passes SET revoked_at_ms = ?2, revoked_reason = ?3
+             WHERE trip_id = ?1 AND revoked_at_ms IS NULL",
         )
-        .bind(&[trip_id.into(), (now_ms as f64).into()])?)
+        .bind(&[
+            trip_id.into(),
+            (now_ms as f64).into(),
+            because.as_str().into(),
+        ])?)
 }
 
 /// `GET /api/keys`: the current key, and every earlier key with a pass that is still valid.
@@ -166,22 +206,63 @@ pub async fn trust_list(
     Ok(KeysResponse { keys })
 }
 
-/// `GET /api/revocations`: revoked passes that have not expired (expired ones fail anyway).
-pub async fn deny_list(db: &D1Database, now_ms: i64) -> Result<RevocationsResponse, ApiError> {
+/// `GET /api/revocations`: revoked passes that have not expired (expired ones fail anyway),
+/// with why; with `since`, only those revoked after that instant (a verifier's next sync).
+pub async fn deny_list(
+    db: &D1Database,
+    now_ms: i64,
+    since_ms: Option<i64>,
+) -> Result<RevocationsResponse, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
+        revoked_at_ms: f64,
+        revoked_reason: Option<String>,
+        valid_until: f64,
     }
     let rows = db
         .prepare(
-            "SELECT id FROM passes WHERE revoked_at_ms IS NOT NULL AND valid_until > ?1 ORDER BY id",
+            "SELECT id, revoked_at_ms, revoked_reason, valid_until FROM passes
+             WHERE revoked_at_ms IS NOT NULL AND revoked_at_ms > ?2 AND valid_until > ?1
+             ORDER BY id",
         )
-        .bind(&[((now_ms / 1000) as f64).into()])?
+        .bind(&[
+            ((now_ms / 1000) as f64).into(),
+            (since_ms.unwrap_or(-1).max(-1) as f64).into(),
+        ])?
         .all()
         .await?
         .results::<Row>()?;
     Ok(RevocationsResponse {
-        pass_ids: rows.into_iter().map(|r| r.id).collect(),
+        pass_ids: rows.iter().map(|r| r.id.clone()).collect(),
         as_of_ms: now_ms,
+        revoked: rows
+            .into_iter()
+            .map(|r| RevocationDto {
+                pass_id: r.id,
+                reason: r
+                    .revoked_reason
+                    .unwrap_or_else(|| RevokedBecause::Cancelled.as_str().to_owned()),
+                revoked_at_ms: r.revoked_at_ms as i64,
+                valid_until: r.valid_until as i64,
+            })
+            .collect(),
     })
+}
+
+/// What D1 holds about one pass, for a check-in: its trip and, if revoked, why.
+#[derive(Debug, Deserialize)]
+pub struct PassState {
+    pub trip_id: String,
+    pub revoked_at_ms: Option<f64>,
+    pub revoked_reason: Option<String>,
+}
+
+/// The stored state of one pass by its id (`None`: the edge never issued it).
+pub async fn pass_state(db: &D1Database, pass_id: &str) -> Result<Option<PassState>, ApiError> {
+    Ok(db
+        .prepare("SELECT trip_id, revoked_at_ms, revoked_reason FROM passes WHERE id = ?1")
+        .bind(&[pass_id.into()])?
+        .first::<PassState>(None)
+        .await?)
 }

@@ -11,13 +11,14 @@ use crate::auth::Principal;
 use crate::gates;
 use crate::http::ApiError;
 use crate::passes;
+use crate::trips;
 use crate::yard_call::YardCall;
 use crate::yard_queue::{CheckInTrip, QueueCall, QueueEnvelope};
 use serde::Deserialize;
 use serde_json::json;
 use shared::booking::YardConfig;
-use shared::pass::{self, Kid, PassId, PassKind, TrustedKey, Verdict, VerifyContext};
-use shared::queue::QueueStats;
+use shared::pass::{self, Kid, PassKind, TrustedKey, Verdict, VerifyContext};
+use shared::queue::{Entry, QueueStats};
 use shared::wire::v1::{
     BoardResponse, BoardYardDto, CallRequest, CheckInPayload, CheckInRequest, MoveRequest,
 };
@@ -124,8 +125,16 @@ impl YardQueue<'_> {
         .await
     }
 
+    /// The vehicle was served: its trip is completed (its passes revoked, its booking claim
+    /// released), so it can check in nowhere again.
     pub async fn serve(&self, entry: String) -> Result<Response, ApiError> {
-        self.send(QueueCall::Serve { entry }).await
+        let mut response = self.send(QueueCall::Serve { entry }).await?;
+        if response.status_code() != 200 {
+            return Ok(response);
+        }
+        let served: Entry = response.json().await?;
+        trips::complete(self.db, served.trip_id.as_str(), self.now_ms).await?;
+        Ok(Response::from_json(&served)?)
     }
 
     pub async fn absent(&self, entry: String) -> Result<Response, ApiError> {
@@ -173,7 +182,7 @@ impl YardQueue<'_> {
         .await
     }
 
-    async fn send(&self, call: QueueCall) -> Result<Response, ApiError> {
+    pub(crate) async fn send(&self, call: QueueCall) -> Result<Response, ApiError> {
         let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
@@ -197,17 +206,12 @@ impl YardQueue<'_> {
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
         let trust = trust_list(self.env, self.db, self.now_ms).await?;
-        let deny = passes::deny_list(self.db, self.now_ms).await?;
-        let deny: Vec<PassId> = deny
-            .pass_ids
-            .iter()
-            .filter_map(|id| PassId::parse_hex(id).ok())
-            .collect();
+        // Revocations are looked up for this one pass below, not scanned from the deny-list.
         let verdict = pass::verify(
             code.trim(),
             &VerifyContext {
                 trust_list: &trust,
-                deny_list: &deny,
+                deny_list: &[],
                 now: self.now_ms.div_euclid(1000),
                 gate: Some(&gate),
             },
@@ -221,6 +225,39 @@ impl YardQueue<'_> {
         if claims.kind != PassKind::Trip {
             return Err(Error::new(ErrorCode::PassNotValid, "not a trip pass").into());
         }
+        #[derive(Deserialize)]
+        struct Row {
+            trip_id: String,
+            account_id: String,
+            status: String,
+            plate: String,
+            perishable: f64,
+            revoked_at_ms: Option<f64>,
+            revoked_reason: Option<String>,
+        }
+        let row = self
+            .db
+            .prepare(
+                "SELECT t.id AS trip_id, t.account_id, t.status, v.plate, t.perishable,
+                   p.revoked_at_ms, p.revoked_reason
+                 FROM passes p JOIN trips t ON t.id = p.trip_id
+                 JOIN vehicles v ON v.id = t.vehicle_id WHERE p.id = ?1",
+            )
+            .bind(&[claims.id.to_hex().into()])?
+            .first::<Row>(None)
+            .await?
+            .ok_or_else(|| Error::new(ErrorCode::PassNotValid, "unknown pass"))?;
+        if row.revoked_at_ms.is_some() {
+            let because = row.revoked_reason.as_deref().unwrap_or("cancelled");
+            if because == passes::RevokedBecause::Superseded.as_str() {
+                return Err(Error::new(
+                    ErrorCode::PassSuperseded,
+                    "superseded: the trip has a newer pass (the driver shows the newest one)",
+                )
+                .into());
+            }
+            return Err(Error::new(ErrorCode::PassNotValid, format!("revoked ({because})")).into());
+        }
         if let Some(booking) = &claims.booking {
             if booking.yard != self.yard {
                 return Err(Error::new(
@@ -230,30 +267,32 @@ impl YardQueue<'_> {
                 .into());
             }
         }
-        #[derive(Deserialize)]
-        struct Row {
-            trip_id: String,
-            account_id: String,
-            status: String,
-            plate: String,
-            perishable: f64,
-        }
-        let row = self
-            .db
-            .prepare(
-                "SELECT t.id AS trip_id, t.account_id, t.status, v.plate, t.perishable
-                 FROM passes p JOIN trips t ON t.id = p.trip_id
-                 JOIN vehicles v ON v.id = t.vehicle_id WHERE p.id = ?1",
-            )
-            .bind(&[claims.id.to_hex().into()])?
-            .first::<Row>(None)
-            .await?
-            .ok_or_else(|| Error::new(ErrorCode::PassNotValid, "unknown pass"))?;
         let status = TripStatus::parse(&row.status).map_err(|_| ApiError::internal())?;
         if status != TripStatus::Accepted {
             return Err(Error::new(
                 ErrorCode::InvalidTripState,
                 format!("the trip is {}", row.status),
+            )
+            .into());
+        }
+        // A trip in one yard's queue (D1's copy) checks in nowhere else until it leaves it.
+        #[derive(Deserialize)]
+        struct Elsewhere {
+            yard_id: String,
+        }
+        let elsewhere = self
+            .db
+            .prepare(
+                "SELECT yard_id FROM queue_entries WHERE trip_id = ?1 AND yard_id != ?2
+                   AND status IN ('waiting', 'called') LIMIT 1",
+            )
+            .bind(&[row.trip_id.as_str().into(), self.yard.as_str().into()])?
+            .first::<Elsewhere>(None)
+            .await?;
+        if let Some(other) = elsewhere {
+            return Err(Error::new(
+                ErrorCode::TripQueuedElsewhere,
+                format!("the trip is in the queue of {}", other.yard_id),
             )
             .into());
         }

@@ -464,8 +464,9 @@ impl TripRow {
 }
 
 /// Issues a new pass for a stored trip carrying `booking` (or none): after a slot is booked,
-/// moved or cancelled. Earlier passes stay valid (a phone offline still shows one); the yard
-/// checks the booking itself at check-in. The trip's list shows the newest pass.
+/// moved or cancelled. One pass per trip is valid at a time: the trip's earlier passes are
+/// revoked as superseded in the same batch (verifiers see why on the deny-list). The trip's
+/// list shows the newest pass.
 pub async fn reissue_pass(
     db: &D1Database,
     signer: &PassSigner,
@@ -503,6 +504,60 @@ pub async fn reissue_pass(
         None => vehicle.trailer.as_deref().map(Plate::parse).transpose()?,
     };
     let issued = passes::issue(db, signer, &trip, &plate, trailer.as_ref(), booking, now_ms)?;
-    db.batch(issued.statements).await?;
+    let mut batch = vec![passes::revoke_for_trip_because(
+        db,
+        trip_id,
+        passes::RevokedBecause::Superseded,
+        now_ms,
+    )?];
+    batch.extend(issued.statements);
+    db.batch(batch).await?;
+    Ok(())
+}
+
+/// The trip was served at a yard: it is completed (through [`TripStatus::transition`]), its
+/// passes are revoked as completed and its booking claim released, in one batch. A trip that
+/// cannot complete (already completed, cancelled meanwhile) is left as it is.
+pub async fn complete(db: &D1Database, trip_id: &str, now_ms: i64) -> Result<(), ApiError> {
+    #[derive(Deserialize)]
+    struct Status {
+        status: String,
+    }
+    let Some(row) = db
+        .prepare("SELECT status FROM trips WHERE id = ?1")
+        .bind(&[trip_id.into()])?
+        .first::<Status>(None)
+        .await?
+    else {
+        return Ok(());
+    };
+    let before = TripStatus::parse(&row.status).map_err(|_| ApiError::internal())?;
+    let Ok(completed) = before.transition(TripEvent::Complete) else {
+        return Ok(());
+    };
+    db.batch(vec![
+        db.prepare(
+            "UPDATE trips SET status = ?2, updated_at_ms = ?3 WHERE id = ?1 AND status = ?4",
+        )
+        .bind(&[
+            trip_id.into(),
+            completed.as_str().into(),
+            (now_ms as f64).into(),
+            before.as_str().into(),
+        ])?,
+        passes::revoke_for_trip_because(db, trip_id, passes::RevokedBecause::Completed, now_ms)?,
+        db.prepare("DELETE FROM trip_bookings WHERE trip_id = ?1")
+            .bind(&[trip_id.into()])?,
+        db.prepare(
+            "INSERT INTO edge_outbox (topic, entity_id, payload, created_at_ms)
+             VALUES ('trip.completed', ?1, ?2, ?3)",
+        )
+        .bind(&[
+            trip_id.into(),
+            json!({ "trip_id": trip_id }).to_string().into(),
+            (now_ms as f64).into(),
+        ])?,
+    ])
+    .await?;
     Ok(())
 }

@@ -54,6 +54,12 @@ pub enum QueueCall {
     Trip {
         trip_id: String,
     },
+    /// The account was disabled: its vehicles in the queue are flagged for the operator and
+    /// the phones following its trips are disconnected.
+    AccountDisabled {
+        account_id: String,
+        trip_ids: Vec<String>,
+    },
 }
 
 /// The checked-in trip, as D1 knows it.

@@ -208,6 +208,8 @@ pub enum AuditEvent {
     VehicleVerified,
     /// Another account's booking of a plate released because the plate was verified.
     PlateBookingReleased,
+    /// A booking was released by the edge, with the reason (e.g. its account was disabled).
+    BookingReleased,
 }
 
 impl AuditEvent {
@@ -229,6 +231,7 @@ impl AuditEvent {
             AuditEvent::BookingReleasedTripCancelled => "booking_released_trip_cancelled",
             AuditEvent::VehicleVerified => "vehicle_verified",
             AuditEvent::PlateBookingReleased => "plate_booking_released",
+            AuditEvent::BookingReleased => "booking_released",
         }
     }
 }

@@ -50,6 +50,9 @@ pub enum ErrorCode {
     PassNotValid,
     QueueWrongYard,
     AlreadyCheckedIn,
+    PassSuperseded,
+    TripQueuedElsewhere,
+    TripAlreadyBooked,
     QueueEmpty,
     QueueEntryNotCalled,
     QueueCallTooRecent,
@@ -85,7 +88,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 62] = [
+    pub const ALL: [ErrorCode; 65] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -125,6 +128,9 @@ impl ErrorCode {
         ErrorCode::PassNotValid,
         ErrorCode::QueueWrongYard,
         ErrorCode::AlreadyCheckedIn,
+        ErrorCode::PassSuperseded,
+        ErrorCode::TripQueuedElsewhere,
+        ErrorCode::TripAlreadyBooked,
         ErrorCode::QueueEmpty,
         ErrorCode::QueueEntryNotCalled,
         ErrorCode::QueueCallTooRecent,
@@ -192,6 +198,9 @@ impl ErrorCode {
             ErrorCode::PassNotValid => "pass_not_valid",
             ErrorCode::QueueWrongYard => "queue_wrong_yard",
             ErrorCode::AlreadyCheckedIn => "already_checked_in",
+            ErrorCode::PassSuperseded => "pass_superseded",
+            ErrorCode::TripQueuedElsewhere => "trip_queued_elsewhere",
+            ErrorCode::TripAlreadyBooked => "trip_already_booked",
             ErrorCode::QueueEmpty => "queue_empty",
             ErrorCode::QueueEntryNotCalled => "queue_entry_not_called",
             ErrorCode::QueueCallTooRecent => "queue_call_too_recent",

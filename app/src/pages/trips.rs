@@ -13,6 +13,7 @@ use crate::state::{use_connectivity, use_session};
 use crate::sync::{self, use_sync};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared::booking::BookingStatus;
 use shared::time::LocalDateTime;
 use shared::wire::v1::{CancelTripDto, OpKind, PassDto, SetDeclarationDto, TripDto, VehicleDto};
 use shared::{Direction, Gate, Plate, Role, TripStatus, VehicleType};
@@ -340,7 +341,13 @@ fn TripCard(
             s.as_ref().and_then(|s| {
                 s.bookings
                     .iter()
-                    .find(|b| b.trip_id.as_str() == booking_trip && b.is_active())
+                    // The trip's one booking that holds it (active, or checked in at a
+                    // yard): while there is one the edge refuses another, so "book" is not
+                    // offered.
+                    .find(|b| {
+                        b.trip_id.as_str() == booking_trip
+                            && matches!(b.status, BookingStatus::Active | BookingStatus::CheckedIn)
+                    })
                     .cloned()
             })
         })
@@ -366,16 +373,21 @@ fn TripCard(
             {move || booking.get().map(|b| {
                 let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
                 let yard = b.slot.yard.to_string();
+                let active = b.is_active();
+                let state_key = if active { Key::TripsBookedSlot } else { Key::TripsCheckedInSlot };
                 view! {
-                    <p class="booked" data-testid="trip-booking" data-booking-id=b.id.to_string()>
-                        {i18n.t_with(Key::TripsBookedSlot, &[("yard", &yard), ("time", &time)])}
+                    <p class="booked" data-testid="trip-booking" data-booking-id=b.id.to_string()
+                        data-booking-status=b.status.as_str()>
+                        {i18n.t_with(state_key, &[("yard", &yard), ("time", &time)])}
                     </p>
+                    <Show when=move || active>
                     <div class="actions">
                         <a class="button secondary" href=format!("/trips/{}/book", b.trip_id) data-testid="move-booking">
                             {i18n.t(Key::TripsMoveBooking)}
                         </a>
-                        <CancelBookingButton yard=yard booking_id=b.id.to_string()/>
+                        <CancelBookingButton yard=yard.clone() booking_id=b.id.to_string()/>
                     </div>
+                    </Show>
                 }
             })}
             <div class="actions">

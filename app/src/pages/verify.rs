@@ -379,6 +379,7 @@ pub(crate) fn reason_key(code: &str) -> Key {
         "revoked" => Key::VerifyReasonRevoked,
         "wrong_gate" => Key::VerifyReasonWrongGate,
         "too_long" => Key::VerifyReasonTooLong,
+        "superseded" => Key::VerifyReasonSuperseded,
         _ => Key::VerifyReasonOther,
     }
 }
@@ -414,6 +415,7 @@ mod tests {
             "revoked",
             "wrong_gate",
             "too_long",
+            "superseded",
         ];
         let keys: std::collections::HashSet<Key> = codes.iter().map(|c| reason_key(c)).collect();
         assert_eq!(keys.len(), codes.len());

@@ -153,6 +153,33 @@ fn invalid_passes_say_why() {
 }
 
 #[test]
+fn a_pass_replaced_by_a_newer_one_reads_as_superseded() {
+    let pass = signer().sign(&claims("huu-nghi"));
+    let superseded = verdict(
+        &pass,
+        r#"[{"pass_id":"3f910c5ea27b14d8","reason":"superseded"}]"#,
+        None,
+    );
+    assert_eq!(superseded["valid"], false);
+    assert_eq!(superseded["reason"], "superseded");
+    assert_eq!(superseded["claims"]["plate"], "29C-123.45");
+    for other in [
+        r#"[{"pass_id":"3f910c5ea27b14d8","reason":"cancelled"}]"#,
+        r#"[{"pass_id":"3f910c5ea27b14d8"}]"#,
+        r#"["3f910c5ea27b14d8"]"#,
+    ] {
+        assert_eq!(verdict(&pass, other, None)["reason"], "revoked", "{other}");
+    }
+    // Another pass superseded changes nothing for this one.
+    let valid = verdict(
+        &pass,
+        r#"[{"pass_id":"00000000000000aa","reason":"superseded"}]"#,
+        None,
+    );
+    assert_eq!(valid["valid"], true);
+}
+
+#[test]
 fn unusable_trust_material_is_an_error_not_a_verdict() {
     let pass = signer().sign(&claims("huu-nghi")).unwrap();
     let err = verify_json(&pass, "{not json", "[]", NOW, None).unwrap_err();

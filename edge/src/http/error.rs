@@ -105,8 +105,10 @@ impl From<Error> for ApiError {
             | ErrorCode::QueueEmpty
             | ErrorCode::QueueEntryNotCalled
             | ErrorCode::QueueCallTooRecent
-            | ErrorCode::ReplayMismatch => 409,
-            ErrorCode::PassNotValid => 422,
+            | ErrorCode::ReplayMismatch
+            | ErrorCode::TripQueuedElsewhere
+            | ErrorCode::TripAlreadyBooked => 409,
+            ErrorCode::PassNotValid | ErrorCode::PassSuperseded => 422,
             ErrorCode::BookingCapReached | ErrorCode::BookingPaused | ErrorCode::PlateMismatch => {
                 403
             }

@@ -19,7 +19,7 @@ use crate::auth::{self, Authentication, Principal};
 use crate::bookings::{self, YardBooking};
 use crate::queue::{self, YardQueue};
 use crate::sms::{self, Sms};
-use crate::{audit, gates, passes, sync, trips, yard_call::YardCall};
+use crate::{audit, disabling, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
 use worker::{D1Database, Env, Headers, Method, Request, Response};
@@ -108,7 +108,14 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         RouteId::AdminDisableAccount | RouteId::AdminEnableAccount => {
             let disabled = route.spec.id == RouteId::AdminDisableAccount;
             let target = route.account_id()?;
-            json(&accounts::set_disabled(&db, signed_in(&auth)?, &target, disabled, now).await?)
+            let me = signed_in(&auth)?;
+            let account = accounts::set_disabled(&db, me, &target, disabled, now).await?;
+            if disabled {
+                // Its bookings go back to the yards, its queue entries are flagged for the
+                // operators and its live sockets closed (again on a repeated disable).
+                disabling::withdraw(env, &db, me, &target, now).await?;
+            }
+            json(&account)
         }
         RouteId::AdminAuditLog => json(&audit::latest(&db).await?),
         RouteId::Sync => {
@@ -124,7 +131,19 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         }
         RouteId::Trips => json(&trips::list(&db, &signed_in(&auth)?.account_id).await?),
         RouteId::PassKeys => json(&passes::trust_list(&db, &passes::signer(env)?, now).await?),
-        RouteId::PassRevocations => json(&passes::deny_list(&db, now).await?),
+        RouteId::PassRevocations => {
+            let since = query(&req, "since")
+                .map(|v| v.trim().parse::<i64>())
+                .transpose()
+                .map_err(|_| {
+                    ApiError::new(
+                        400,
+                        shared::ErrorCode::MalformedBody,
+                        "`since` is an instant in milliseconds",
+                    )
+                })?;
+            json(&passes::deny_list(&db, now, since).await?)
+        }
         RouteId::MyBookings => json(&bookings::mine(&db, signed_in(&auth)?).await?),
         RouteId::QueueCheckIn
         | RouteId::YardQueue

@@ -17,7 +17,9 @@ use crate::yard_booking::{self, BookingCall, BookingEnvelope};
 use crate::yard_call::YardCall;
 use crate::yard_queue::QueueEnvelope;
 use serde::Deserialize;
-use shared::booking::{Booking, BookingId, Change, IdempotencyRecord, Ledger, YardConfig};
+use shared::booking::{
+    Booking, BookingId, BookingStatus, Change, IdempotencyRecord, Ledger, YardConfig,
+};
 use shared::queue::{Queue, QueueStats};
 use shared::wire::v1::YardStatusResponse;
 use shared::{GateId, YardId};
@@ -204,6 +206,14 @@ impl YardDo {
         let gate = GateId::parse(&envelope.gate)?;
         let defaults = Some((gate, envelope.defaults));
         let json = |v: &dyn erased_json::ToJson| Ok(v.to_json());
+        // For a replayed keyed request: the booking's status now (the Worker then issues
+        // nothing, and knows whether the booking still holds its trip's claim).
+        let mut replay: Option<&'static str> = None;
+        let now_status = |ledger: &Ledger, b: &Booking| -> &'static str {
+            ledger
+                .booking(&b.id)
+                .map_or("gone", |current| current.status.as_str())
+        };
         let value = self.with_ledger(sql, yard, defaults, |ledger| {
             // No-shows are released lazily too, so answers are right even before the alarm.
             ledger.release_no_shows(now);
@@ -229,7 +239,11 @@ impl YardDo {
                         lane,
                         &key,
                     )?;
+                    let replayed = ledger.knows_key(&request.account, &request.key);
                     let booking = ledger.book(&request, new_booking_id()?, now)?;
+                    if replayed {
+                        replay = Some(now_status(&*ledger, &booking));
+                    }
                     json(&booking)
                 }
                 BookingCall::Cancel {
@@ -238,7 +252,12 @@ impl YardDo {
                     key,
                 } => {
                     let request = yard_booking::cancel_request(&account, &booking_id, &key)?;
-                    json(&ledger.cancel(&request, now)?)
+                    let replayed = ledger.knows_key(&request.account, &request.key);
+                    let booking = ledger.cancel(&request, now)?;
+                    if replayed {
+                        replay = Some(now_status(&*ledger, &booking));
+                    }
+                    json(&booking)
                 }
                 BookingCall::Reschedule {
                     account,
@@ -254,7 +273,12 @@ impl YardDo {
                         lane,
                         &key,
                     )?;
-                    json(&ledger.reschedule(&request, now)?)
+                    let replayed = ledger.knows_key(&request.account, &request.key);
+                    let booking = ledger.reschedule(&request, now)?;
+                    if replayed {
+                        replay = Some(now_status(&*ledger, &booking));
+                    }
+                    json(&booking)
                 }
                 BookingCall::CancelByYard { booking_id } => {
                     json(&ledger.cancel_by_yard(&BookingId::parse(&booking_id)?, now)?)
@@ -271,7 +295,13 @@ impl YardDo {
                 }
             }
         })?;
-        Ok(Response::from_json(&value)?)
+        let mut response = Response::from_json(&value)?;
+        if let Some(status) = replay {
+            response
+                .headers_mut()
+                .set(crate::bookings::REPLAY_HEADER, status)?;
+        }
+        Ok(response)
     }
 
     fn queue(
@@ -663,6 +693,21 @@ async fn copy_to_d1(env: &Env, sql: &SqlStorage) -> Result<()> {
                 (b.updated_at_ms as f64).into(),
             ])?,
         );
+        if matches!(b.status, BookingStatus::Cancelled | BookingStatus::NoShow) {
+            // The booking ended: its trip may be booked again (here or at another yard).
+            statements.push(
+                db.prepare(
+                    "DELETE FROM trip_bookings WHERE trip_id = ?1 AND yard_id = ?2
+                       AND account_id = ?3 AND idem_key = ?4",
+                )
+                .bind(&[
+                    b.trip_id.as_str().into(),
+                    b.slot.yard.as_str().into(),
+                    b.account_id.as_str().into(),
+                    b.idempotency_key.as_str().into(),
+                ])?,
+            );
+        }
         ids.push((b.id.to_string(), row.v));
     }
     db.batch(statements).await?;

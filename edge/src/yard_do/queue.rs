@@ -161,6 +161,20 @@ impl YardDo {
                 let trip = TripId::parse(&trip_id)?;
                 to_json(&queue.view_for_trip(yard.as_str(), &trip, &queue.positions(), now))
             }
+            QueueCall::AccountDisabled {
+                account_id,
+                trip_ids,
+            } => {
+                let flagged = queue.flag_account_disabled(&AccountId::parse(&account_id)?);
+                let mut closed = 0;
+                for trip in &trip_ids {
+                    for ws in self.state.get_websockets_with_tag(trip) {
+                        let _ = ws.close(Some(4003), Some("account disabled"));
+                        closed += 1;
+                    }
+                }
+                to_json(&serde_json::json!({ "flagged": flagged.len(), "closed": closed }))
+            }
         }
     }
 

@@ -296,6 +296,12 @@ impl Ledger {
             .min()
     }
 
+    /// Whether `key` of `account` was seen before: a keyed request with it is a replay (its
+    /// first answer is returned and nothing changes).
+    pub fn knows_key(&self, account: &AccountId, key: &IdempotencyKey) -> bool {
+        self.keys.contains_key(&(account.clone(), key.clone()))
+    }
+
     /// Books a place. `new_id` is a fresh random id from the caller (ignored on a replay).
     pub fn book(
         &mut self,
@@ -332,6 +338,7 @@ impl Ledger {
         rules::check_plate_not_verified_elsewhere(trip)?;
         rules::check_not_paused(self.paused_until(&req.account), now_ms)?;
         let slot = rules::check_slot(&self.config, req.slot.start_ms, now_ms)?;
+        rules::check_trip_unbooked(self.bookings.values(), &trip.trip_id)?;
         rules::check_vehicle_free(
             &req.account,
             self.bookings.values(),
@@ -753,7 +760,7 @@ mod tests {
                     r.trip.trip_id = TripId::parse("t-1").unwrap();
                     r
                 },
-                BookingRefusal::VehicleAlreadyBooked,
+                BookingRefusal::TripAlreadyBooked,
             ),
             (
                 {
@@ -1135,6 +1142,31 @@ mod tests {
             BookingRefusal::SlotInPast
         );
         assert!(l.reschedule(&move_req(1, "12:00", "m9"), now()).is_ok());
+    }
+
+    #[test]
+    fn a_checked_in_trip_is_not_booked_again_and_replays_are_known() {
+        let mut l = ledger();
+        let first = req(1, "09:00", false);
+        assert!(!l.knows_key(&first.account, &first.key));
+        l.book(&first, id(1), now()).unwrap();
+        assert!(l.knows_key(&first.account, &first.key));
+        let plate = Plate::parse("29C-100.01").unwrap();
+        l.check_in(&id(1), &plate, at(DAY, "09:10"), at(DAY, "09:10"))
+            .unwrap();
+        // The same trip, a later slot, a new key: refused, nothing booked.
+        let mut again = req(1, "11:00", false);
+        again.key = key("b1-again");
+        l.take_changes();
+        assert_eq!(
+            refusal(l.book(&again, id(2), at(DAY, "09:10"))),
+            BookingRefusal::TripAlreadyBooked
+        );
+        assert!(l
+            .take_changes()
+            .iter()
+            .all(|c| matches!(c, Change::Idempotency(_))));
+        assert!(l.booking(&id(2)).is_none());
     }
 
     #[test]

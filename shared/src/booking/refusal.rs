@@ -52,6 +52,8 @@ pub enum BookingRefusal {
     InvalidConfig,
     /// The plate is verified for another account's vehicle: only that account books it.
     PlateVerifiedElsewhere,
+    /// The trip already has a booking that is active or checked in (at this yard or another).
+    TripAlreadyBooked,
 }
 
 impl BookingRefusal {
@@ -76,6 +78,7 @@ impl BookingRefusal {
         BookingRefusal::IdempotencyKeyReused,
         BookingRefusal::InvalidConfig,
         BookingRefusal::PlateVerifiedElsewhere,
+        BookingRefusal::TripAlreadyBooked,
     ];
 
     /// The stable wire string. For the three reasons that have an exact [`ErrorCode`] already,
@@ -103,6 +106,7 @@ impl BookingRefusal {
             IdempotencyKeyReused => "idempotency_key_reused",
             InvalidConfig => "invalid_booking_config",
             PlateVerifiedElsewhere => "plate_verified_elsewhere",
+            TripAlreadyBooked => "trip_already_booked",
         }
     }
 
@@ -131,6 +135,7 @@ impl BookingRefusal {
             IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             InvalidConfig => ErrorCode::InvalidBookingConfig,
             PlateVerifiedElsewhere => ErrorCode::PlateVerifiedElsewhere,
+            TripAlreadyBooked => ErrorCode::TripAlreadyBooked,
         }
     }
 
@@ -163,6 +168,7 @@ impl BookingRefusal {
             IdempotencyKeyReused => "the idempotency key was used for a different request",
             InvalidConfig => "invalid booking settings",
             PlateVerifiedElsewhere => "the plate is verified for another account's vehicle",
+            TripAlreadyBooked => "the trip already has a booking that is active or checked in",
         }
     }
 

@@ -124,6 +124,22 @@ pub fn check_vehicle_free<'a>(
     }
 }
 
+/// A trip holds at most one booking that is active or checked in: a checked-in trip is not
+/// booked again (here; across yards the edge holds one claim per trip).
+pub fn check_trip_unbooked<'a>(
+    bookings: impl IntoIterator<Item = &'a Booking>,
+    trip_id: &TripId,
+) -> Result<(), Error> {
+    match bookings.into_iter().find(|b| {
+        &b.trip_id == trip_id
+            && matches!(b.status, BookingStatus::Active | BookingStatus::CheckedIn)
+    }) {
+        Some(b) => Err(BookingRefusal::TripAlreadyBooked
+            .error(format!("the trip's booking here is {}", b.status.as_str()))),
+        None => Ok(()),
+    }
+}
+
 /// The account may hold another active booking: fewer than its role's cap. Roles that do not
 /// book (cap 0) are refused as forbidden.
 pub fn check_account_cap<'a>(

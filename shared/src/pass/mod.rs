@@ -32,7 +32,9 @@ pub use claims::{
 };
 pub use ids::{Kid, PassId};
 pub use signer::{PassSigner, TrustedKey};
-pub use verify::{decode_unverified, verify, Reason, Verdict, VerifyContext};
+pub use verify::{
+    decode_unverified, verify, with_revocation_reasons, Reason, Verdict, VerifyContext,
+};
 
 /// The context prefix of every pass string: format 1 of BorderPass passes.
 pub const PREFIX: &str = "BP1:";

@@ -37,6 +37,9 @@ pub enum Reason {
     /// Correctly signed, but valid for longer than any pass of its kind may be
     /// ([`super::PassKind::max_validity_secs`]): never issued by a sound issuer.
     TooLong,
+    /// On the deny-list because a newer pass replaced it (one pass per trip is valid at a
+    /// time): see [`with_revocation_reasons`].
+    Superseded,
 }
 
 impl Reason {
@@ -49,6 +52,7 @@ impl Reason {
         Reason::Revoked,
         Reason::WrongGate,
         Reason::TooLong,
+        Reason::Superseded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Reason {
             Reason::Revoked => "revoked",
             Reason::WrongGate => "wrong_gate",
             Reason::TooLong => "too_long",
+            Reason::Superseded => "superseded",
         }
     }
 }
@@ -186,6 +191,21 @@ pub fn verify(pass: &str, ctx: &VerifyContext) -> Verdict {
     match reason {
         Some(reason) => invalid(reason, Some(claims)),
         None => Verdict::Valid(claims),
+    }
+}
+
+/// A [`Reason::Revoked`] verdict for a pass the deny-list marks as replaced by a newer one
+/// (`superseded`) says so; any other verdict is returned as it is.
+pub fn with_revocation_reasons(verdict: Verdict, superseded: &[PassId]) -> Verdict {
+    match verdict {
+        Verdict::Invalid {
+            reason: Reason::Revoked,
+            claims: Some(claims),
+        } if superseded.contains(&claims.id) => Verdict::Invalid {
+            reason: Reason::Superseded,
+            claims: Some(claims),
+        },
+        other => other,
     }
 }
 

@@ -111,6 +111,10 @@ pub struct Entry {
     /// When it was served or became a no-show.
     pub closed_at_ms: Option<i64>,
     pub absences: u8,
+    /// Its account was disabled while it was in the queue: the operator decides what to do
+    /// with it (it keeps its place until then).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub account_disabled: bool,
 }
 
 impl Entry {
@@ -367,6 +371,7 @@ impl Queue {
             first_called_at_ms: None,
             closed_at_ms: None,
             absences: 0,
+            account_disabled: false,
         };
         let id = entry.id.clone();
         self.put(entry.clone());
@@ -408,6 +413,24 @@ impl Queue {
     }
 
     /// A called vehicle was served (went through to inspection or the gate).
+    /// Flags the open entries (waiting or called) of a disabled account for the operator;
+    /// returns them. Their places do not change.
+    pub fn flag_account_disabled(&mut self, account: &AccountId) -> Vec<Entry> {
+        let flagged: Vec<Entry> = self
+            .entries
+            .values()
+            .filter(|e| &e.account_id == account && e.status.is_open() && !e.account_disabled)
+            .map(|e| Entry {
+                account_disabled: true,
+                ..e.clone()
+            })
+            .collect();
+        for e in &flagged {
+            self.put(e.clone());
+        }
+        flagged
+    }
+
     pub fn serve(&mut self, id: &QueueEntryId, now_ms: i64) -> Result<Entry, Error> {
         let mut e = self.called_entry(id)?;
         e.status = EntryStatus::Served;

@@ -110,7 +110,7 @@ pub(super) fn LanePanel(ctx: Ctx, lane: Lane) -> impl IntoView {
             <ol class="lane-entries">
                 <For
                     each=numbered
-                    key=|(position, e)| (e.id.clone(), *position, e.priority, e.absences)
+                    key=|(position, e)| (e.id.clone(), *position, e.priority, e.absences, e.account_disabled)
                     let:item
                 >
                     <LaneEntry ctx position=item.0 entry=item.1 lane_len/>
@@ -158,6 +158,7 @@ fn LaneEntry(ctx: Ctx, position: u32, entry: Entry, lane_len: Signal<usize>) -> 
     };
     let scanned = time_of(entry.scanned_at_ms, js_sys::Date::now() as i64);
     let priority = entry.priority;
+    let account_disabled = entry.account_disabled;
     let (plate_attr, id_attr) = (plate.clone(), id.to_string());
     view! {
         <li class="lane-entry" data-testid="lane-entry" data-plate=plate_attr
@@ -170,6 +171,9 @@ fn LaneEntry(ctx: Ctx, position: u32, entry: Entry, lane_len: Signal<usize>) -> 
                 {move || i18n.t(priority_key(priority))}
             </span>
             <span class="muted">{move || i18n.t_with(Key::QueueScannedAt, &[("time", &scanned)])}</span>
+            {account_disabled.then(|| view! {
+                <span class="badge badge-off" data-testid="account-disabled">{move || i18n.t(Key::QueueAccountDisabled)}</span>
+            })}
             {(entry.absences > 0).then(|| {
                 let absences = entry.absences.to_string();
                 view! { <span class="muted">{move || i18n.t_with(Key::QueueAbsences, &[("count", &absences)])}</span> }
@@ -284,7 +288,7 @@ pub(super) fn CalledList(ctx: Ctx) -> impl IntoView {
             <ul class="called-entries">
                 <For
                     each=move || called.get()
-                    key=|e| (e.id.clone(), e.called_at_ms, e.absences)
+                    key=|e| (e.id.clone(), e.called_at_ms, e.absences, e.account_disabled)
                     let:entry
                 >
                     <CalledEntry ctx entry absent_after_ms/>
@@ -327,6 +331,7 @@ fn CalledEntry(ctx: Ctx, entry: Entry, absent_after_ms: Signal<i64>) -> impl Int
         }
     };
     let absences = entry.absences;
+    let account_disabled = entry.account_disabled;
     let (plate_attr, id_attr) = (plate.clone(), entry.id.to_string());
     view! {
         <li class="called-entry" data-testid="called-entry" data-plate=plate_attr
@@ -335,6 +340,9 @@ fn CalledEntry(ctx: Ctx, entry: Entry, absent_after_ms: Signal<i64>) -> impl Int
             <span>{move || i18n.t(lane_key(lane))}</span>
             {called_time.map(|time| view! {
                 <span class="muted">{move || i18n.t_with(Key::QueueCalledAt, &[("time", &time)])}</span>
+            })}
+            {account_disabled.then(|| view! {
+                <span class="badge badge-off" data-testid="account-disabled">{move || i18n.t(Key::QueueAccountDisabled)}</span>
             })}
             {(absences > 0).then(|| view! {
                 <span class="muted">{move || i18n.t_with(Key::QueueAbsences, &[("count", &absences.to_string())])}</span>

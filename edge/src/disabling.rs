@@ -1,0 +1,124 @@
+//! Disabling an account withdraws what it holds: its passes are revoked in the batch that
+//! disables it (`accounts::set_disabled`); here its active bookings go back to their yards
+//! (each release audited), its vehicles still in a queue are flagged for the yard's operator
+//! (who decides: they keep their place until then) and the phones following its trips are
+//! disconnected. Running it again does what is left (a yard that failed is tried again).
+
+use crate::audit;
+use crate::auth::Principal;
+use crate::bookings::{self, YardBooking};
+use crate::http::ApiError;
+use crate::queue::YardQueue;
+use crate::yard_booking::BookingCall;
+use crate::yard_queue::QueueCall;
+use serde::Deserialize;
+use serde_json::json;
+use shared::booking::Booking;
+use shared::{AccountId, AuditEvent, YardId};
+use worker::{D1Database, Env};
+
+pub async fn withdraw(
+    env: &Env,
+    db: &D1Database,
+    admin: &Principal,
+    account: &AccountId,
+    now_ms: i64,
+) -> Result<(), ApiError> {
+    #[derive(Deserialize)]
+    struct BookingRow {
+        id: String,
+        yard_id: String,
+    }
+    let active = db
+        .prepare("SELECT id, yard_id FROM bookings WHERE account_id = ?1 AND status = 'active'")
+        .bind(&[account.as_str().into()])?
+        .all()
+        .await?
+        .results::<BookingRow>()?;
+    let mut failed = false;
+    for row in active {
+        let Ok(yard) = YardId::parse(&row.yard_id) else {
+            continue;
+        };
+        let calls = YardBooking {
+            env,
+            db,
+            yard: yard.clone(),
+            now_ms,
+        };
+        let mut answer = calls
+            .send(BookingCall::CancelByYard {
+                booking_id: row.id.clone(),
+            })
+            .await?;
+        if answer.status_code() != 200 {
+            worker::console_error!("releasing booking {} of a disabled account failed", row.id);
+            failed = true;
+            continue;
+        }
+        let released: Booking = answer.json().await?;
+        bookings::release_claim(db, &released).await?;
+        audit::record(
+            db,
+            now_ms,
+            Some(admin.account_id.as_str()),
+            AuditEvent::BookingReleased,
+            Some(account.as_str()),
+            json!({
+                "booking_id": released.id.as_str(),
+                "yard_id": yard.as_str(),
+                "trip_id": released.trip_id.as_str(),
+                "reason": "account_disabled",
+            }),
+        )
+        .await?;
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let trip_ids: Vec<String> = db
+        .prepare("SELECT id FROM trips WHERE account_id = ?1")
+        .bind(&[account.as_str().into()])?
+        .all()
+        .await?
+        .results::<Id>()?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    // Every yard where it has been in the queue or booked: a phone follows its trip there.
+    let yards = db
+        .prepare(
+            "SELECT yard_id AS id FROM queue_entries WHERE account_id = ?1
+             UNION SELECT yard_id AS id FROM bookings WHERE account_id = ?1",
+        )
+        .bind(&[account.as_str().into()])?
+        .all()
+        .await?
+        .results::<Id>()?;
+    for row in yards {
+        let Ok(yard) = YardId::parse(&row.id) else {
+            continue;
+        };
+        let queue = YardQueue {
+            env,
+            db,
+            yard,
+            now_ms,
+        };
+        let answer = queue
+            .send(QueueCall::AccountDisabled {
+                account_id: account.to_string(),
+                trip_ids: trip_ids.clone(),
+            })
+            .await?;
+        if answer.status_code() != 200 {
+            worker::console_error!("withdrawing a disabled account at yard {} failed", row.id);
+            failed = true;
+        }
+    }
+    if failed {
+        return Err(ApiError::internal());
+    }
+    Ok(())
+}
