@@ -154,7 +154,7 @@ fn invalid_passes_say_why() {
 
 #[test]
 fn a_pass_replaced_by_a_newer_one_reads_as_superseded() {
-    let pass = signer().sign(&claims("huu-nghi"));
+    let pass = signer().sign(&claims("huu-nghi")).unwrap();
     let superseded = verdict(
         &pass,
         r#"[{"pass_id":"3f910c5ea27b14d8","reason":"superseded"}]"#,

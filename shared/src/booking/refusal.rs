@@ -57,7 +57,7 @@ pub enum BookingRefusal {
 }
 
 impl BookingRefusal {
-    pub const ALL: [BookingRefusal; 20] = [
+    pub const ALL: [BookingRefusal; 21] = [
         BookingRefusal::TripNotAccepted,
         BookingRefusal::DeclarationMissing,
         BookingRefusal::TripWrongGate,
