@@ -13,7 +13,7 @@ import { call } from "../lib/api.mjs";
 import { freshAddress, post } from "../lib/accounts.mjs";
 import { clientId, driverWithPass, listTrips, signUpOwner, trip, vehicle } from "../lib/trips.mjs";
 import { availability, availabilityResponse, book, idemKey, localDate, ownerWithTrips } from "../lib/bookings.mjs";
-import { checkIn, operatorFor, queueView } from "../lib/queue.mjs";
+import { operatorFor, queueView } from "../lib/queue.mjs";
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
@@ -173,7 +173,6 @@ test("check-in scan times at the ends of i64 are refused cleanly, online and fro
   );
   const view = await queueView(op.token, YARD);
   assert.ok(!view.lanes.flatMap((l) => l.waiting).some((e) => e.trip_id === d.trip.id), "nothing was queued");
-  // And a scan now still checks in.
-  const ok = await checkIn(op.token, YARD, d.pass.code);
-  assert.equal(ok.status, 201, show(ok));
+  // (A scan at the real time checks in: queue.test.mjs proves it, on this yard, which must
+  // stay empty until then.)
 });

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { BASE_URL } from "../lib/api.mjs";
-import { demo, freshAddress, freshPhone, post } from "../lib/accounts.mjs";
+import { demo, freshAddress, freshPhone, signUp } from "../lib/accounts.mjs";
 import { DAY, localDate, localInstant } from "../lib/bookings.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -81,8 +81,8 @@ test("the real Worker keeps its rate-limit windows whatever RATE_LIMIT_WINDOW_MS
   const windowSecs = Number(process.env.RATE_LIMIT_WINDOW_MS ?? 10000) / 1000;
   // Someone's account on each (the real Worker runs on its own copy of the state).
   const phone = freshPhone();
-  const signUp = await post("/api/auth/signup", { phone, password: "cong tac thu nghiem", role: "driver" });
-  assert.equal(signUp.status, 200, signUp.text);
+  const signedUp = await signUp({ phone, password: "cong tac thu nghiem", role: "driver" });
+  assert.equal(signedUp.status, 200, signedUp.text);
   const tested = await signInUntilLimited(BASE_URL, phone);
   assert.ok(tested.retryAfter <= windowSecs, `the test Worker's window is shortened: ${tested.retryAfter} s`);
   const demoPhone = demo("driver").phone;

@@ -85,9 +85,12 @@ impl YardBooking<'_> {
         body: BookBody,
     ) -> Result<Response, ApiError> {
         let key = idempotency_key(key)?;
-        // In range here: the yard's object reads its call as JavaScript JSON, where an i64
-        // beyond 2^53 is not one any more.
+        // Bounded before any arithmetic on it (here, in the object and in the pass).
         shared::time::check_instant_ms(body.slot_start_ms)?;
+        // An unknown yard is "not found" before anything is claimed for it.
+        if !gates::yard_exists(self.db, &self.yard).await? {
+            return Err(ApiError::not_found(format!("no yard {}", self.yard)));
+        }
         let trip = trip_facts(self.db, &body.trip_id).await?;
         // The trip's one booking, at any yard: claimed in D1 before the object books (someone
         // else's trip is left to the object's rules, which refuse it, so nobody can hold a
