@@ -446,6 +446,43 @@ pub async fn release_claim(db: &D1Database, booking: &Booking) -> Result<(), Api
     Ok(())
 }
 
+/// Releases one booking at its yard, as the yard's own act (`CancelByYard`: never a no-show for
+/// its owner), and the trip's booking claim with it. `None` when the yard id is unreadable or the
+/// object did not release it (logged): callers audit only what was released.
+pub async fn release_at_yard(
+    env: &Env,
+    db: &D1Database,
+    yard_id: &str,
+    booking_id: &str,
+    now_ms: i64,
+) -> Result<Option<Booking>, ApiError> {
+    let Ok(yard) = YardId::parse(yard_id) else {
+        worker::console_error!("booking {booking_id} has an unreadable yard id {yard_id}");
+        return Ok(None);
+    };
+    let yard = YardBooking {
+        env,
+        db,
+        yard,
+        now_ms,
+    };
+    let mut answer = yard
+        .send(BookingCall::CancelByYard {
+            booking_id: booking_id.to_owned(),
+        })
+        .await?;
+    if answer.status_code() != 200 {
+        worker::console_error!(
+            "releasing booking {booking_id}: the yard answered {}",
+            answer.status_code()
+        );
+        return Ok(None);
+    }
+    let released: Booking = crate::yard_call::response_json(&mut answer).await?;
+    release_claim(db, &released).await?;
+    Ok(Some(released))
+}
+
 /// Releases the active bookings of cancelled trips (found in D1's copy), each audited. Only a
 /// trip that is `me`'s own and cancelled (checked in D1 first) gives its bookings back. Best
 /// effort: the trip is cancelled already; a failure is logged, and an exact replay of the
@@ -485,23 +522,13 @@ pub async fn release_for_trips(
             }
         };
         for row in rows {
-            let Ok(yard) = YardId::parse(&row.yard_id) else {
-                continue;
-            };
-            let yard = YardBooking {
-                env,
-                db,
-                yard,
-                now_ms,
-            };
-            let released = yard
-                .send(BookingCall::CancelByYard {
-                    booking_id: row.id.clone(),
-                })
-                .await;
-            if !matches!(&released, Ok(r) if r.status_code() == 200) {
-                worker::console_error!("releasing booking {} failed", row.id);
-                continue;
+            match release_at_yard(env, db, &row.yard_id, &row.id, now_ms).await {
+                Ok(Some(_)) => {}
+                Ok(None) => continue,
+                Err(e) => {
+                    worker::console_error!("releasing booking {} failed: {e:?}", row.id);
+                    continue;
+                }
             }
             let audited = audit::record(
                 db,

@@ -6,14 +6,12 @@
 
 use crate::audit;
 use crate::auth::Principal;
-use crate::bookings::{self, YardBooking};
+use crate::bookings;
 use crate::http::ApiError;
 use crate::queue::YardQueue;
-use crate::yard_booking::BookingCall;
 use crate::yard_queue::QueueCall;
 use serde::Deserialize;
 use serde_json::json;
-use shared::booking::Booking;
 use shared::{AccountId, AuditEvent, YardId};
 use worker::{D1Database, Env};
 
@@ -37,27 +35,12 @@ pub async fn withdraw(
         .results::<BookingRow>()?;
     let mut failed = false;
     for row in active {
-        let Ok(yard) = YardId::parse(&row.yard_id) else {
-            continue;
-        };
-        let calls = YardBooking {
-            env,
-            db,
-            yard: yard.clone(),
-            now_ms,
-        };
-        let mut answer = calls
-            .send(BookingCall::CancelByYard {
-                booking_id: row.id.clone(),
-            })
-            .await?;
-        if answer.status_code() != 200 {
-            worker::console_error!("releasing booking {} of a disabled account failed", row.id);
+        let Some(released) =
+            bookings::release_at_yard(env, db, &row.yard_id, &row.id, now_ms).await?
+        else {
             failed = true;
             continue;
-        }
-        let released: Booking = answer.json().await?;
-        bookings::release_claim(db, &released).await?;
+        };
         audit::record(
             db,
             now_ms,
@@ -66,7 +49,7 @@ pub async fn withdraw(
             Some(account.as_str()),
             json!({
                 "booking_id": released.id.as_str(),
-                "yard_id": yard.as_str(),
+                "yard_id": row.yard_id,
                 "trip_id": released.trip_id.as_str(),
                 "reason": "account_disabled",
             }),

@@ -16,15 +16,13 @@
 use crate::audit;
 use crate::auth::password_hash::to_hex;
 use crate::auth::{secrets, Principal};
-use crate::bookings::YardBooking;
+use crate::bookings;
 use crate::http::ApiError;
-use crate::yard_booking::BookingCall;
 use serde::Deserialize;
 use serde_json::json;
 use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
 use shared::{
     AccountId, AuditEvent, Error, ErrorCode, Plate, RegistrationNumber, Responsibility, TripId,
-    YardId,
 };
 use worker::{D1Database, Env};
 
@@ -267,23 +265,16 @@ async fn release_plate_elsewhere(
     let reason = ErrorCode::PlateVerifiedElsewhere.as_str();
     let mut released = 0;
     for row in rows {
-        let Ok(yard) = YardId::parse(&row.yard_id) else {
-            continue;
-        };
-        let yard = YardBooking {
-            env,
-            db,
-            yard,
-            now_ms,
-        };
-        let cancelled = yard
-            .send(BookingCall::CancelByYard {
-                booking_id: row.id.clone(),
-            })
-            .await;
-        if !matches!(&cancelled, Ok(r) if r.status_code() == 200) {
-            worker::console_error!("releasing booking {} of a verified plate failed", row.id);
-            continue;
+        match bookings::release_at_yard(env, db, &row.yard_id, &row.id, now_ms).await {
+            Ok(Some(_)) => {}
+            Ok(None) => continue,
+            Err(e) => {
+                worker::console_error!(
+                    "releasing booking {} of a verified plate failed: {e:?}",
+                    row.id
+                );
+                continue;
+            }
         }
         let recorded = record_release(
             db,
