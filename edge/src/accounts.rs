@@ -3,7 +3,7 @@
 
 use crate::audit;
 use crate::auth::{self, secrets, Principal, SESSION_TTL_MS};
-use crate::http::ApiError;
+use crate::error::ApiError;
 use crate::otp;
 use crate::rate_limits;
 use crate::sms::Sms;
@@ -198,7 +198,6 @@ fn new_account_id() -> Result<AccountId, ApiError> {
 
 fn phone_taken() -> ApiError {
     ApiError::new(
-        409,
         ErrorCode::PhoneTaken,
         "an account with this phone number exists",
     )
@@ -420,7 +419,6 @@ pub async fn sign_in(
     };
     if account.disabled_at_ms.is_some() {
         return Err(ApiError::new(
-            403,
             ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
@@ -441,7 +439,6 @@ pub async fn sign_in(
                 };
                 sms.send(db, &phone, &text.render(), now_ms).await?;
                 return Err(ApiError::new(
-                    401,
                     ErrorCode::CodeRequired,
                     "a new device: a code was sent to the phone by SMS",
                 ));
@@ -498,7 +495,6 @@ pub async fn reset_password(
         .ok_or_else(|| ApiError::from(shared::otp::wrong_code()))?;
     if account.disabled_at_ms.is_some() {
         return Err(ApiError::new(
-            403,
             ErrorCode::AccountDisabled,
             "this account is disabled",
         ));
@@ -534,7 +530,6 @@ pub async fn reset_password(
 
 fn invalid_credentials() -> ApiError {
     ApiError::new(
-        401,
         ErrorCode::InvalidCredentials,
         "the phone number or password is wrong",
     )
@@ -671,7 +666,6 @@ pub async fn create_staff(
     };
     if !binding_exists {
         return Err(ApiError::new(
-            400,
             ErrorCode::InvalidBinding,
             "no such yard or gate",
         ));
@@ -725,7 +719,6 @@ pub async fn set_disabled(
 ) -> Result<AccountDto, ApiError> {
     if disabled && *target == admin.account_id {
         return Err(ApiError::new(
-            403,
             ErrorCode::Forbidden,
             "admins cannot disable their own account",
         ));

@@ -1,6 +1,6 @@
 //! The append-only audit log (D1 table `audit_log`; triggers refuse updates and deletes).
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use crate::sql::nullable;
 use serde::Deserialize;
 use shared::wire::v1::{AuditEntryDto, AuditLogResponse};

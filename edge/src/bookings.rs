@@ -7,8 +7,8 @@
 use crate::audit;
 use crate::auth::Principal;
 use crate::availability_cache;
+use crate::error::ApiError;
 use crate::gates;
-use crate::http::ApiError;
 use crate::yard_booking::{BookingCall, BookingEnvelope, TripFactsDto};
 use crate::yard_call::YardCall;
 use crate::{passes, rate_limits, trips};
@@ -61,7 +61,7 @@ impl YardBooking<'_> {
         }
         // A date that does not parse never reaches the object (nor the memory).
         let day = crate::yard_booking::parse_date(&date)?;
-        let now = crate::http::now_ms();
+        let now = crate::clock::now_ms();
         if let Some(body) = availability_cache::cached(&self.yard, day, now) {
             return cached_json(body, "hit");
         }
@@ -611,7 +611,6 @@ async fn trip_facts(db: &D1Database, trip_id: &str) -> Result<TripFactsDto, ApiE
 fn idempotency_key(key: Option<String>) -> Result<String, ApiError> {
     let key = key.ok_or_else(|| {
         ApiError::new(
-            400,
             ErrorCode::InvalidId,
             "an Idempotency-Key header is required",
         )
@@ -622,7 +621,6 @@ fn idempotency_key(key: Option<String>) -> Result<String, ApiError> {
 fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
     value.ok_or_else(|| {
         ApiError::new(
-            400,
             ErrorCode::MalformedBody,
             format!("the query parameter `{name}` is required"),
         )

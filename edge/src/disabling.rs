@@ -7,7 +7,7 @@
 use crate::audit;
 use crate::auth::Principal;
 use crate::bookings;
-use crate::http::ApiError;
+use crate::error::ApiError;
 use crate::queue::YardQueue;
 use crate::yard_queue::QueueCall;
 use serde::Deserialize;

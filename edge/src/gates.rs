@@ -4,7 +4,7 @@
 //! its Durable Object. Rows are checked by the same domain rules as any other input: a bad row
 //! is our bug, logged and answered as an internal error rather than sent to phones.
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use serde::Deserialize;
 use shared::wire::v1::{GateDto, GatesResponse};
 use shared::{Error, ErrorCode, Gate, GateId, GateKind, LocalizedText, Yard, YardId};

@@ -3,14 +3,14 @@
 //! Today the job records that it ran (shown by `/api/health`, so operators can see the
 //! scheduler is alive); the province sync pushes its outbox batches from here.
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use serde::Deserialize;
 use worker::{D1Database, Env};
 
 const LAST_CRON_KEY: &str = "last_cron_at_ms";
 
 pub async fn run(env: &Env, cron: &str, now_ms: i64) -> worker::Result<()> {
-    let db = env.d1(crate::http::DB_BINDING)?;
+    let db = env.d1(crate::bindings::DB_BINDING)?;
     db.prepare(
         "INSERT INTO system_state (key, int_value, text_value, updated_at_ms) VALUES (?1, ?2, ?3, ?2)
          ON CONFLICT(key) DO UPDATE SET int_value = excluded.int_value,

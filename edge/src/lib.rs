@@ -12,8 +12,11 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod availability_cache;
+pub mod bindings;
 pub mod bookings;
+pub mod clock;
 pub mod disabling;
+pub mod error;
 pub mod gates;
 pub mod http;
 pub mod jobs;
@@ -42,7 +45,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    if let Err(e) = jobs::run(&env, &event.cron(), http::now_ms()).await {
+    if let Err(e) = jobs::run(&env, &event.cron(), clock::now_ms()).await {
         worker::console_error!("scheduled job failed: {e}");
     }
 }

@@ -6,7 +6,7 @@
 use crate::accounts::{ClientAddress, Limits};
 use crate::auth::password_hash::to_hex;
 use crate::auth::secrets;
-use crate::http::ApiError;
+use crate::error::ApiError;
 use crate::rate_limits;
 use serde::Deserialize;
 use shared::otp::{self, CodePurpose, DeviceId, OneTimeCode, ATTEMPTS_PER_CODE};
@@ -34,7 +34,6 @@ fn fresh_code() -> Result<OneTimeCode, ApiError> {
 fn locked(retry_after_ms: i64) -> ApiError {
     let secs = u32::try_from((retry_after_ms.max(1) + 999) / 1000).unwrap_or(u32::MAX);
     ApiError::new(
-        429,
         ErrorCode::RateLimited,
         format!("too many wrong codes; try again in {secs} s"),
     )

@@ -7,7 +7,7 @@
 
 use crate::auth::password_hash::{from_hex, to_hex};
 use crate::auth::secrets;
-use crate::http::ApiError;
+use crate::error::ApiError;
 use serde::Deserialize;
 use shared::pass::{Booking, PassClaims, PassId, PassKind, PassSigner};
 use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationDto, RevocationsResponse};

@@ -8,8 +8,8 @@
 
 use crate::audit;
 use crate::auth::Principal;
+use crate::error::ApiError;
 use crate::gates;
-use crate::http::ApiError;
 use crate::passes;
 use crate::trips;
 use crate::yard_call::YardCall;
@@ -352,7 +352,6 @@ pub async fn yard_of_own_trip(
         .ok_or_else(|| ApiError::not_found("no such trip"))?;
     if owner.account_id != me.account_id.as_str() {
         return Err(ApiError::new(
-            403,
             ErrorCode::Forbidden,
             "this trip belongs to another account",
         ));

@@ -1,7 +1,7 @@
 //! Rate-limit counters in D1: one atomic upsert per attempt, so concurrent attempts are
 //! counted exactly. The limits and the arithmetic are `shared::RateLimit`.
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use serde::Deserialize;
 use shared::{ErrorCode, RateLimit};
 use worker::D1Database;
@@ -68,7 +68,6 @@ pub async fn check_n(
     match limit.retry_after_secs(count, counter.window_start_ms as i64, now_ms) {
         None => Ok(()),
         Some(secs) => Err(ApiError::new(
-            429,
             ErrorCode::RateLimited,
             format!("too many attempts; try again in {secs} s"),
         )

@@ -8,7 +8,7 @@
 //! - anything else, or `http` without its settings: nothing is sent and every request that
 //!   would send one is refused with `sms_unavailable` (never a pretended success).
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use serde::Deserialize;
 use shared::wire::v1::{SmsInbox, SmsMessage};
 use shared::{ErrorCode, PhoneNumber};
@@ -110,7 +110,7 @@ impl Sms {
 }
 
 fn unavailable(message: &str) -> ApiError {
-    ApiError::new(503, ErrorCode::SmsUnavailable, message)
+    ApiError::new(ErrorCode::SmsUnavailable, message)
 }
 
 /// `GET /api/dev/sms?phone=`: the double's messages to one phone, newest first. The caller

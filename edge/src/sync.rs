@@ -13,7 +13,7 @@
 use crate::audit;
 use crate::auth::password_hash::to_hex;
 use crate::auth::{secrets, Principal};
-use crate::http::ApiError;
+use crate::error::ApiError;
 use crate::queue::{self, YardQueue};
 use crate::rate_limits;
 use crate::trips::Writer;
@@ -340,7 +340,6 @@ async fn claim_client(
     let row = read_client(db, client).await?;
     if row.account_id != principal.account_id.as_str() {
         return Err(ApiError::new(
-            403,
             ErrorCode::Forbidden,
             "this client id belongs to another account",
         ));

@@ -4,7 +4,7 @@
 //! statements that make it, for [`crate::sync`] to commit in one batch with the client's mark.
 //! A write that breaks a rule is a [`Refused`]: recorded once and reported, never retried.
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use crate::passes;
 use serde::Deserialize;
 use serde_json::json;

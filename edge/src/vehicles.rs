@@ -17,7 +17,7 @@ use crate::audit;
 use crate::auth::password_hash::to_hex;
 use crate::auth::{secrets, Principal};
 use crate::bookings;
-use crate::http::ApiError;
+use crate::error::ApiError;
 use serde::Deserialize;
 use serde_json::json;
 use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
@@ -105,7 +105,6 @@ pub async fn verify(
         (None, Some(pass)) => trip_of_pass(db, pass).await?,
         _ => {
             return Err(ApiError::new(
-                400,
                 ErrorCode::MalformedBody,
                 "name the vehicle by exactly one of `trip_id` and `pass_id`",
             ))

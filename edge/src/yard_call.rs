@@ -3,12 +3,11 @@
 //! One enum lists what a yard object can be asked; each variant knows its method and path, so
 //! no literal URLs are scattered around and the object decodes exactly what the Worker sends.
 
-use crate::http::ApiError;
+use crate::bindings::YARDS_BINDING;
+use crate::error::ApiError;
 use shared::YardId;
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
-/// The Durable Object namespace binding, as named in `wrangler.toml`.
-pub const YARDS_BINDING: &str = "YARDS";
 /// The header that tells an object which yard it is (objects are named after their yard).
 pub const YARD_ID_HEADER: &str = "x-yard-id";
 

@@ -7,7 +7,8 @@
 //! gives that code.
 
 use borderpass_edge::auth::Access;
-use borderpass_edge::http::{ApiError, ROUTES};
+use borderpass_edge::error::ApiError;
+use borderpass_edge::http::ROUTES;
 use serde_json::{json, Value};
 use shared::{Error, ErrorCode};
 use std::collections::BTreeSet;

@@ -7,7 +7,7 @@
 pub mod password_hash;
 pub mod secrets;
 
-use crate::http::ApiError;
+use crate::error::ApiError;
 use password_hash::to_hex;
 use serde::Deserialize;
 use shared::{AccountId, ErrorCode, GateId, Responsibility, Role, YardId};
@@ -76,21 +76,18 @@ pub fn authorize(
         Authentication::SignedIn(p) => p,
         Authentication::Anonymous | Authentication::Invalid => {
             return Err(ApiError::new(
-                401,
                 ErrorCode::Unauthenticated,
                 "sign in to do this",
             ))
         }
         Authentication::Expired => {
             return Err(ApiError::new(
-                401,
                 ErrorCode::SessionExpired,
                 "the session has ended; sign in again",
             ))
         }
         Authentication::Disabled => {
             return Err(ApiError::new(
-                403,
                 ErrorCode::AccountDisabled,
                 "this account is disabled",
             ))
@@ -110,7 +107,6 @@ pub fn authorize(
         Ok(())
     } else {
         Err(ApiError::new(
-            403,
             ErrorCode::Forbidden,
             "this account may not do this",
         ))

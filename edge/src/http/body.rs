@@ -16,7 +16,6 @@ pub fn parse_json_body<T: DeserializeOwned>(
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
         return Err(ApiError::new(
-            415,
             ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ));
@@ -26,7 +25,6 @@ pub fn parse_json_body<T: DeserializeOwned>(
     }
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
-            400,
             ErrorCode::MalformedBody,
             format!("the body is not the expected JSON: {e}"),
         )

@@ -4,34 +4,26 @@
 //! served by a thin handler, and every response leaves with the security headers.
 
 mod body;
-mod error;
 mod headers;
 mod routes;
 mod test_hooks;
 
 pub use body::{parse_json_body, read_json_body};
-pub use error::ApiError;
 pub use headers::SECURITY_HEADERS;
 pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 
 use crate::accounts::{self, ClientAddress, Limits};
 use crate::auth::{self, Authentication, Principal};
+use crate::bindings::{ASSETS_BINDING, DB_BINDING};
 use crate::bookings::{self, YardBooking};
+use crate::clock::now_ms;
+use crate::error::ApiError;
 use crate::queue::{self, YardQueue};
 use crate::sms::{self, Sms};
 use crate::{audit, disabling, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
 use worker::{D1Database, Env, Headers, Method, Request, Response};
-
-/// The D1 binding and the assets binding, as named in `wrangler.toml`.
-pub const DB_BINDING: &str = "DB";
-pub const ASSETS_BINDING: &str = "ASSETS";
-
-/// The Worker's clock, read here and passed into everything else.
-pub fn now_ms() -> i64 {
-    worker::Date::now().as_millis() as i64
-}
 
 /// Serves one request. Never fails: every error becomes a JSON error response.
 pub async fn serve(req: Request, env: &Env) -> Response {
@@ -137,7 +129,6 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 .transpose()
                 .map_err(|_| {
                     ApiError::new(
-                        400,
                         shared::ErrorCode::MalformedBody,
                         "`since` is an instant in milliseconds",
                     )
@@ -145,30 +136,31 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             json(&passes::deny_list(&db, now, since).await?)
         }
         RouteId::MyBookings => json(&bookings::mine(&db, signed_in(&auth)?).await?),
-        RouteId::QueueCheckIn
-        | RouteId::YardQueue
-        | RouteId::QueueCall
-        | RouteId::QueueServe
-        | RouteId::QueueAbsent
-        | RouteId::QueueMove => {
-            let yard = YardQueue {
-                env,
-                db: &db,
-                yard: required_yard(&route)?,
-                now_ms: booking_clock(env, &req, now),
-            };
-            match route.spec.id {
-                RouteId::QueueCheckIn => yard.check_in(read_json_body(&mut req).await?).await,
-                RouteId::YardQueue => yard.view().await,
-                RouteId::QueueCall => yard.call(read_json_body(&mut req).await?).await,
-                RouteId::QueueServe => yard.serve(route.entry_id()?).await,
-                RouteId::QueueAbsent => yard.absent(route.entry_id()?).await,
-                _ => {
-                    let body = read_json_body(&mut req).await?;
-                    yard.move_entry(signed_in(&auth)?, route.entry_id()?, body)
-                        .await
-                }
-            }
+        RouteId::QueueCheckIn => {
+            let body = read_json_body(&mut req).await?;
+            yard_queue(env, &db, &route, &req, now)?
+                .check_in(body)
+                .await
+        }
+        RouteId::YardQueue => yard_queue(env, &db, &route, &req, now)?.view().await,
+        RouteId::QueueCall => {
+            let body = read_json_body(&mut req).await?;
+            yard_queue(env, &db, &route, &req, now)?.call(body).await
+        }
+        RouteId::QueueServe => {
+            let entry = route.entry_id()?;
+            yard_queue(env, &db, &route, &req, now)?.serve(entry).await
+        }
+        RouteId::QueueAbsent => {
+            let entry = route.entry_id()?;
+            yard_queue(env, &db, &route, &req, now)?.absent(entry).await
+        }
+        RouteId::QueueMove => {
+            let body = read_json_body(&mut req).await?;
+            let (me, entry) = (signed_in(&auth)?, route.entry_id()?);
+            yard_queue(env, &db, &route, &req, now)?
+                .move_entry(me, entry, body)
+                .await
         }
         RouteId::TripQueue => {
             let trip = route.trip_id()?;
@@ -190,54 +182,81 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             let body = read_json_body(&mut req).await?;
             json(&crate::vehicles::verify(env, &db, signed_in(&auth)?, body, now).await?)
         }
-        RouteId::YardAvailability
-        | RouteId::Book
-        | RouteId::CancelBooking
-        | RouteId::RescheduleBooking
-        | RouteId::YardBookings
-        | RouteId::YardConfig
-        | RouteId::SetYardConfig => {
-            let yard = YardBooking {
-                env,
-                db: &db,
-                yard: required_yard(&route)?,
-                now_ms: booking_clock(env, &req, now),
-            };
+        RouteId::YardAvailability => {
+            let yard = yard_booking(env, &db, &route, &req, now)?;
+            // Anonymous callers at the real clock may get a few seconds' old answer.
+            let public = auth.principal().is_none() && yard.now_ms == now;
+            yard.availability(query(&req, "date"), public).await
+        }
+        RouteId::Book => {
+            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let me = signed_in(&auth)?;
+            bookings::count_write(&db, me, limits.writes.booking, now).await?;
             let key = req.headers().get("idempotency-key")?;
-            if matches!(
-                route.spec.id,
-                RouteId::Book | RouteId::CancelBooking | RouteId::RescheduleBooking
-            ) {
-                bookings::count_write(&db, signed_in(&auth)?, limits.writes.booking, now).await?;
-            }
-            match route.spec.id {
-                RouteId::YardAvailability => {
-                    // Anonymous callers at the real clock may get a few seconds' old answer.
-                    let public = auth.principal().is_none() && yard.now_ms == now;
-                    yard.availability(query(&req, "date"), public).await
-                }
-                RouteId::Book => {
-                    let body = read_json_body(&mut req).await?;
-                    yard.book(signed_in(&auth)?, key, body).await
-                }
-                RouteId::CancelBooking => {
-                    yard.cancel(signed_in(&auth)?, route.booking_id()?, key)
-                        .await
-                }
-                RouteId::RescheduleBooking => {
-                    let body = read_json_body(&mut req).await?;
-                    yard.reschedule(signed_in(&auth)?, route.booking_id()?, key, body)
-                        .await
-                }
-                RouteId::YardBookings => yard.day_bookings(query(&req, "date")).await,
-                RouteId::YardConfig => yard.config().await,
-                _ => {
-                    let body = read_json_body(&mut req).await?;
-                    yard.set_config(signed_in(&auth)?, body).await
-                }
-            }
+            let body = read_json_body(&mut req).await?;
+            yard.book(me, key, body).await
+        }
+        RouteId::CancelBooking => {
+            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let me = signed_in(&auth)?;
+            bookings::count_write(&db, me, limits.writes.booking, now).await?;
+            let key = req.headers().get("idempotency-key")?;
+            let booking = route.booking_id()?;
+            yard.cancel(me, booking, key).await
+        }
+        RouteId::RescheduleBooking => {
+            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let me = signed_in(&auth)?;
+            bookings::count_write(&db, me, limits.writes.booking, now).await?;
+            let key = req.headers().get("idempotency-key")?;
+            let booking = route.booking_id()?;
+            let body = read_json_body(&mut req).await?;
+            yard.reschedule(me, booking, key, body).await
+        }
+        RouteId::YardBookings => {
+            let yard = yard_booking(env, &db, &route, &req, now)?;
+            yard.day_bookings(query(&req, "date")).await
+        }
+        RouteId::YardConfig => yard_booking(env, &db, &route, &req, now)?.config().await,
+        RouteId::SetYardConfig => {
+            let body = read_json_body(&mut req).await?;
+            yard_booking(env, &db, &route, &req, now)?
+                .set_config(signed_in(&auth)?, body)
+                .await
         }
     }
+}
+
+/// The booking side of the route's yard, at the request's clock.
+fn yard_booking<'a>(
+    env: &'a Env,
+    db: &'a D1Database,
+    route: &Resolved,
+    req: &Request,
+    now: i64,
+) -> Result<YardBooking<'a>, ApiError> {
+    Ok(YardBooking {
+        env,
+        db,
+        yard: required_yard(route)?,
+        now_ms: booking_clock(env, req, now),
+    })
+}
+
+/// The queue side of the route's yard, at the request's clock.
+fn yard_queue<'a>(
+    env: &'a Env,
+    db: &'a D1Database,
+    route: &Resolved,
+    req: &Request,
+    now: i64,
+) -> Result<YardQueue<'a>, ApiError> {
+    Ok(YardQueue {
+        env,
+        db,
+        yard: required_yard(route)?,
+        now_ms: booking_clock(env, req, now),
+    })
 }
 
 /// "Now" for booking calls: the Worker's clock, or, in a Worker built with the `test-hooks`

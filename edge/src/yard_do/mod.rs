@@ -12,7 +12,8 @@
 
 mod queue;
 
-use crate::http::{ApiError, DB_BINDING};
+use crate::bindings::DB_BINDING;
+use crate::error::ApiError;
 use crate::yard_booking::{self, BookingCall, BookingEnvelope};
 use crate::yard_call::YardCall;
 use crate::yard_queue::QueueEnvelope;
@@ -128,7 +129,7 @@ impl DurableObject for YardDo {
         _message: WebSocketIncomingMessage,
     ) -> Result<()> {
         // A phone that sends more than its heartbeat's worth is closed before it costs more.
-        if !queue::within_message_budget(&ws, worker::Date::now().as_millis() as i64) {
+        if !queue::within_message_budget(&ws, crate::clock::now_ms()) {
             return Ok(());
         }
         let sql = self.state.storage().sql();
@@ -152,7 +153,7 @@ impl DurableObject for YardDo {
     async fn alarm(&self) -> Result<Response> {
         let sql = self.state.storage().sql();
         self.ensure_schema(&sql)?;
-        let now = worker::Date::now().as_millis() as i64;
+        let now = crate::clock::now_ms();
         if let Some(yard) = stored_text(&sql, "yard_id")?.and_then(|y| YardId::parse(&y).ok()) {
             if let Err(e) = self.with_ledger(&sql, &yard, None, |ledger| {
                 ledger.release_no_shows(now);
@@ -407,7 +408,7 @@ impl YardDo {
             .borrow()
             .as_ref()
             .and_then(Ledger::next_deadline_ms);
-        let now = worker::Date::now().as_millis() as i64;
+        let now = crate::clock::now_ms();
         let refresh = self
             .queue
             .borrow()
@@ -725,7 +726,7 @@ fn status(sql: &SqlStorage, yard: &YardId) -> Result<YardStatusResponse> {
     struct Value {
         value: i64,
     }
-    let now = worker::Date::now().as_millis() as i64;
+    let now = crate::clock::now_ms();
     sql.exec(
         "INSERT INTO meta (key, value) VALUES ('first_seen_at_ms', ?1) ON CONFLICT(key) DO NOTHING",
         vec![now.into()],

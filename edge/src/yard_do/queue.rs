@@ -2,7 +2,8 @@
 //! positions to the phones that follow them, and copying the figures to D1.
 
 use super::{JsonRow, MarkedRow, YardDo};
-use crate::http::{ApiError, DB_BINDING};
+use crate::bindings::DB_BINDING;
+use crate::error::ApiError;
 use crate::yard_queue::{CheckInTrip, QueueCall, TRIP_ID_HEADER};
 use serde::{Deserialize, Serialize};
 use shared::booking::{BookingStatus, Lane, Ledger};
@@ -192,7 +193,7 @@ impl YardDo {
             .map(|t| TripId::parse(&t))
             .transpose()?
             .ok_or_else(|| ApiError::not_found("no trip to follow"))?;
-        let now = worker::Date::now().as_millis() as i64;
+        let now = crate::clock::now_ms();
         let view = self.with_queue(sql, |queue| {
             Ok(queue.view_for_trip(yard.as_str(), &trip, &queue.positions(), now))
         })?;
@@ -262,7 +263,7 @@ impl YardDo {
         let Ok(Some(yard)) = super::stored_yard(sql) else {
             return;
         };
-        let now = worker::Date::now().as_millis() as i64;
+        let now = crate::clock::now_ms();
         let view = self.with_queue(sql, |queue| {
             let trip = TripId::parse(&trip)?;
             Ok(queue.view_for_trip(yard.as_str(), &trip, &queue.positions(), now))
