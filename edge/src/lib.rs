@@ -21,6 +21,7 @@ pub mod gates;
 pub mod http;
 pub mod jobs;
 pub mod otp;
+pub mod outbox;
 pub mod passes;
 pub mod queue;
 pub mod rate_limits;

@@ -20,6 +20,7 @@ mod cargo;
 mod declaration;
 mod direction;
 mod error;
+pub mod event;
 pub mod format;
 mod gate;
 mod lang;

@@ -1,0 +1,46 @@
+//! The edge outbox (`edge_outbox`): the one place that writes domain events to D1.
+//!
+//! A handler builds its change as D1 statements and adds [`record`]'s statement for each event
+//! to the same batch, so the change and its event commit together or not at all. A yard's
+//! object copies its own events here with [`record`] as well: the unique event id makes a
+//! repeated copy a no-op (`INSERT OR IGNORE`), so none is doubled.
+
+use crate::error::ApiError;
+use shared::event::{Event, EventId, Recorded};
+use worker::{D1Database, D1PreparedStatement};
+
+/// A new event recorded by the Worker at `now_ms`, with a random id.
+pub fn new_event(event: Event, now_ms: i64) -> Result<Recorded, ApiError> {
+    let bytes = crate::auth::secrets::random_bytes::<8>()?;
+    Ok(Recorded::new(EventId::from_random(bytes), now_ms, event))
+}
+
+/// The statement that appends `recorded` to the outbox (nothing if its id is already there).
+pub fn record(db: &D1Database, recorded: &Recorded) -> Result<D1PreparedStatement, ApiError> {
+    let payload = serde_json::to_string(recorded).map_err(|_| ApiError::internal())?;
+    let trip = recorded.event.trip_id().map(|t| t.to_string());
+    Ok(db
+        .prepare(
+            "INSERT OR IGNORE INTO edge_outbox
+               (event_id, version, topic, entity_id, trip_id, payload, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(&[
+            recorded.id.as_str().into(),
+            f64::from(recorded.version).into(),
+            recorded.event.kind().into(),
+            recorded.event.entity_id().into(),
+            trip.map_or(wasm_bindgen::JsValue::NULL, |t| t.as_str().into()),
+            payload.into(),
+            (recorded.at_ms as f64).into(),
+        ])?)
+}
+
+/// [`new_event`] and [`record`] in one step, for a handler's batch.
+pub fn record_new(
+    db: &D1Database,
+    event: Event,
+    now_ms: i64,
+) -> Result<D1PreparedStatement, ApiError> {
+    record(db, &new_event(event, now_ms)?)
+}
