@@ -1,7 +1,10 @@
 //! BorderPass in the browser: a Leptos client-side app compiled to WebAssembly, installable
 //! as a PWA and usable offline.
 //!
-//! - [`pages`]: one component per screen; [`components`]: pieces shared between screens.
+//! - [`routes`]: every path of the app, once: the router's patterns and the typed links.
+//! - [`pages`]: one component per screen (no page imports another); [`components`]: pieces
+//!   shared between screens; [`labels`]: how domain values read on any screen;
+//!   [`auth_flow`]: the end of every way into an account.
 //! - [`state`]: app-wide context values (connectivity, session, update availability).
 //! - [`directory`]: the gate list for any screen, fresh or saved.
 //! - [`i18n`]: the compile-time-checked translations (Vietnamese first).
@@ -16,12 +19,15 @@
 
 pub mod alert;
 pub mod api;
+pub mod auth_flow;
 pub mod components;
 pub mod directory;
 pub mod i18n;
+pub mod labels;
 pub mod live;
 pub mod offline;
 pub mod pages;
+pub mod routes;
 pub mod scanner;
 pub mod state;
 pub mod sync;
@@ -31,12 +37,12 @@ use components::{AppHeader, SessionEndedBanner, UpdateBanner};
 use i18n::{use_i18n, I18n, Key};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use pages::{
     AccountPage, AdminPage, BoardPage, BookPage, DevSmsPage, ForgotPasswordPage, HomePage,
     NotFoundPage, OfficerHomePage, OperatorHomePage, OperatorQueuePage, PassPage, QueuePage,
     SignInPage, SignUpPage, TripsPage, VerifyPage,
 };
+use routes::pattern;
 use state::{Connectivity, Session, UpdateReady};
 
 /// Mounts the app in place of the loading placeholder of `index.html`.
@@ -66,22 +72,22 @@ pub fn App() -> impl IntoView {
             <SessionEndedBanner/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/signin") view=SignInPage/>
-                    <Route path=path!("/signup") view=SignUpPage/>
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
-                    <Route path=path!("/dev/sms") view=DevSmsPage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/board") view=BoardPage/>
-                    <Route path=path!("/operator") view=OperatorHomePage/>
-                    <Route path=path!("/operator/queue") view=OperatorQueuePage/>
-                    <Route path=path!("/officer") view=OfficerHomePage/>
-                    <Route path=path!("/officer/verify") view=VerifyPage/>
-                    <Route path=path!("/trips") view=TripsPage/>
-                    <Route path=path!("/trips/:id/pass") view=PassPage/>
-                    <Route path=path!("/trips/:id/book") view=BookPage/>
-                    <Route path=path!("/trips/:id/queue") view=QueuePage/>
-                    <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=pattern::HOME view=HomePage/>
+                    <Route path=pattern::SIGN_IN view=SignInPage/>
+                    <Route path=pattern::SIGN_UP view=SignUpPage/>
+                    <Route path=pattern::FORGOT_PASSWORD view=ForgotPasswordPage/>
+                    <Route path=pattern::DEV_SMS view=DevSmsPage/>
+                    <Route path=pattern::ACCOUNT view=AccountPage/>
+                    <Route path=pattern::BOARD view=BoardPage/>
+                    <Route path=pattern::OPERATOR_HOME view=OperatorHomePage/>
+                    <Route path=pattern::OPERATOR_QUEUE view=OperatorQueuePage/>
+                    <Route path=pattern::OFFICER_HOME view=OfficerHomePage/>
+                    <Route path=pattern::OFFICER_VERIFY view=VerifyPage/>
+                    <Route path=pattern::TRIPS_HOME view=TripsPage/>
+                    <Route path=pattern::TRIP_PASS view=PassPage/>
+                    <Route path=pattern::TRIP_BOOK view=BookPage/>
+                    <Route path=pattern::TRIP_QUEUE view=QueuePage/>
+                    <Route path=pattern::ADMIN view=AdminPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,5 +1,6 @@
 use super::{ConnectivityBadge, LangSwitch, NavMenu};
 use crate::i18n::{use_i18n, Key};
+use crate::routes::Route;
 use leptos::prelude::*;
 
 #[component]
@@ -8,7 +9,7 @@ pub fn AppHeader() -> impl IntoView {
     view! {
         <header class="app-header">
             <div class="brand">
-                <a href="/" class="brand-name">{move || i18n.t(Key::CommonAppName)}</a>
+                <a href=Route::Home.href() class="brand-name">{move || i18n.t(Key::CommonAppName)}</a>
                 <span class="tagline">{move || i18n.t(Key::CommonTagline)}</span>
             </div>
             <div class="header-tools">

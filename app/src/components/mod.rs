@@ -1,5 +1,6 @@
 //! Pieces shared between screens.
 
+mod code_field;
 mod connectivity_badge;
 mod error_panel;
 mod form;
@@ -10,6 +11,7 @@ mod nav_menu;
 mod require_role;
 mod update_banner;
 
+pub use code_field::CodeField;
 pub use connectivity_badge::ConnectivityBadge;
 pub use error_panel::ErrorPanel;
 pub use form::{FormMessage, FormStatus, TextField};

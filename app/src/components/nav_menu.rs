@@ -1,39 +1,40 @@
 use crate::i18n::{use_i18n, Key};
+use crate::routes::Route;
 use crate::state::use_session;
 use leptos::prelude::*;
 use shared::Role;
 
 /// The screens this account's role uses, and nothing else.
-pub fn menu_for(role: Option<Role>) -> Vec<(&'static str, Key)> {
+pub fn menu_for(role: Option<Role>) -> Vec<(Route, Key)> {
     // The queue board is public: everyone sees it, signed in or not.
-    let mut items = vec![("/", Key::NavGates), ("/board", Key::NavBoard)];
+    let mut items = vec![(Route::Home, Key::NavGates), (Route::Board, Key::NavBoard)];
     match role {
         Some(Role::YardOperator) => {
-            items.push(("/operator", Key::NavMyYard));
-            items.push(("/operator/queue", Key::NavQueue));
+            items.push((Route::OperatorHome, Key::NavMyYard));
+            items.push((Route::OperatorQueue, Key::NavQueue));
         }
         Some(Role::Officer) => {
-            items.push(("/officer", Key::NavMyGate));
-            items.push(("/officer/verify", Key::NavVerify));
+            items.push((Route::OfficerHome, Key::NavMyGate));
+            items.push((Route::OfficerVerify, Key::NavVerify));
         }
-        Some(Role::Driver | Role::Trader) => items.push(("/trips", Key::NavTrips)),
-        Some(Role::Admin) => items.push(("/admin", Key::NavAdmin)),
+        Some(Role::Driver | Role::Trader) => items.push((Route::Trips, Key::NavTrips)),
+        Some(Role::Admin) => items.push((Route::Admin, Key::NavAdmin)),
         _ => {}
     }
     items.push(match role {
-        Some(_) => ("/account", Key::NavAccount),
-        None => ("/signin", Key::NavSignIn),
+        Some(_) => (Route::Account, Key::NavAccount),
+        None => (Route::SignIn, Key::NavSignIn),
     });
     items
 }
 
 /// Where an account lands after signing in.
-pub fn home_for(role: Role) -> &'static str {
+pub fn home_for(role: Role) -> Route {
     match role {
-        Role::YardOperator => "/operator",
-        Role::Officer => "/officer",
-        Role::Admin => "/admin",
-        Role::Driver | Role::Trader | Role::Resident => "/",
+        Role::YardOperator => Route::OperatorHome,
+        Role::Officer => Route::OfficerHome,
+        Role::Admin => Route::Admin,
+        Role::Driver | Role::Trader | Role::Resident => Route::Home,
     }
 }
 
@@ -47,7 +48,7 @@ pub fn NavMenu() -> impl IntoView {
                 {move || {
                     menu_for(session.role())
                         .into_iter()
-                        .map(|(href, key)| view! { <li><a href=href>{i18n.t(key)}</a></li> })
+                        .map(|(route, key)| view! { <li><a href=route.href()>{i18n.t(key)}</a></li> })
                         .collect_view()
                 }}
             </ul>
@@ -63,7 +64,7 @@ pub fn SessionEndedBanner() -> impl IntoView {
         <Show when=move || session.was_ended()>
             <div class="session-banner" role="alert" data-testid="session-ended">
                 <span>{move || i18n.t(Key::AuthSessionEnded)}</span>
-                <a class="button" href="/signin">{move || i18n.t(Key::NavSignIn)}</a>
+                <a class="button" href=Route::SignIn.href()>{move || i18n.t(Key::NavSignIn)}</a>
             </div>
         </Show>
     }
@@ -73,35 +74,33 @@ pub fn SessionEndedBanner() -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn paths(role: Option<Role>) -> Vec<&'static str> {
-        menu_for(role).into_iter().map(|(path, _)| path).collect()
+    fn screens(role: Option<Role>) -> Vec<Route> {
+        menu_for(role).into_iter().map(|(route, _)| route).collect()
     }
 
     #[test]
     fn each_role_sees_only_its_own_screens() {
-        assert_eq!(paths(None), ["/", "/board", "/signin"]);
+        use Route::*;
+        assert_eq!(screens(None), [Home, Board, SignIn]);
         for role in [Role::Driver, Role::Trader] {
-            assert_eq!(paths(Some(role)), ["/", "/board", "/trips", "/account"]);
+            assert_eq!(screens(Some(role)), [Home, Board, Trips, Account]);
         }
-        assert_eq!(paths(Some(Role::Resident)), ["/", "/board", "/account"]);
+        assert_eq!(screens(Some(Role::Resident)), [Home, Board, Account]);
         assert_eq!(
-            paths(Some(Role::YardOperator)),
-            ["/", "/board", "/operator", "/operator/queue", "/account"]
+            screens(Some(Role::YardOperator)),
+            [Home, Board, OperatorHome, OperatorQueue, Account]
         );
         assert_eq!(
-            paths(Some(Role::Officer)),
-            ["/", "/board", "/officer", "/officer/verify", "/account"]
+            screens(Some(Role::Officer)),
+            [Home, Board, OfficerHome, OfficerVerify, Account]
         );
-        assert_eq!(
-            paths(Some(Role::Admin)),
-            ["/", "/board", "/admin", "/account"]
-        );
+        assert_eq!(screens(Some(Role::Admin)), [Home, Board, Admin, Account]);
     }
 
     #[test]
     fn every_role_lands_on_a_screen_in_its_menu() {
         for role in Role::ALL {
-            assert!(paths(Some(role)).contains(&home_for(role)), "{role}");
+            assert!(screens(Some(role)).contains(&home_for(role)), "{role}");
         }
     }
 }

@@ -1,4 +1,5 @@
 use crate::i18n::{use_i18n, Key};
+use crate::routes::Route;
 use crate::state::use_session;
 use leptos::prelude::*;
 use shared::Role;
@@ -18,14 +19,14 @@ pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoVie
             Some(_) => view! {
                 <section class="page" data-testid="not-for-you">
                     <h1>{move || i18n.t(Key::AuthNotForYouTitle)}</h1>
-                    <a class="button" href="/">{move || i18n.t(Key::CommonBackHome)}</a>
+                    <a class="button" href=Route::Home.href()>{move || i18n.t(Key::CommonBackHome)}</a>
                 </section>
             }
             .into_any(),
             None => view! {
                 <section class="page" data-testid="please-sign-in">
                     <h1>{move || i18n.t(Key::AuthPleaseSignIn)}</h1>
-                    <a class="button" href="/signin">{move || i18n.t(Key::NavSignIn)}</a>
+                    <a class="button" href=Route::SignIn.href()>{move || i18n.t(Key::NavSignIn)}</a>
                 </section>
             }
             .into_any(),

@@ -4,6 +4,7 @@
 use crate::api;
 use crate::components::{FormMessage, FormStatus, RequireRole, TextField};
 use crate::i18n::{role_key, use_i18n, Key};
+use crate::routes::Route;
 use crate::state::{use_connectivity, use_session, Connectivity};
 use crate::sync;
 use leptos::prelude::*;
@@ -129,7 +130,7 @@ fn AccountDetails() -> impl IntoView {
             }
             session.signed_out(false).await;
             sign_out_status.set(FormStatus::Idle);
-            navigate("/", Default::default());
+            navigate(&Route::Home.href(), Default::default());
         });
     };
     let sign_out_here = sign_out.clone();

@@ -5,8 +5,8 @@
 use crate::api;
 use crate::components::ErrorPanel;
 use crate::i18n::{use_i18n, Key};
+use crate::labels::{gate_name, time_of, yard_name};
 use crate::offline::snapshots::{self, BoardSnapshot};
-use crate::pages::queue::time_of;
 use crate::state::use_connectivity;
 use leptos::prelude::*;
 use shared::booking::{Lane, LocalDate, DAY_MS};
@@ -211,14 +211,14 @@ pub fn BoardPage() -> impl IntoView {
                 {empty.then(|| view! { <p>{i18n.t(Key::BoardNoYards)}</p> })}
                 <ul class="board-gates">
                     {groups.into_iter().map(|(gate_id, yards)| {
-                        let gate_name = crate::pages::verify::gate_name(&gate_list, &gate_id, i18n.lang());
+                        let title = gate_name(&gate_list, &gate_id, i18n.lang());
                         let gates_for_yards = gate_list.clone();
                         view! {
                             <li class="card board-gate" data-gate=gate_id>
-                                <h2>{gate_name}</h2>
+                                <h2>{title}</h2>
                                 <ul class="board-yards">
                                     {yards.into_iter().map(|yard| {
-                                        let name = crate::pages::verify::yard_name(&gates_for_yards, &yard.yard_id, i18n.lang());
+                                        let name = yard_name(&gates_for_yards, &yard.yard_id, i18n.lang());
                                         view! { <BoardYard yard name/> }
                                     }).collect_view()}
                                 </ul>

@@ -6,12 +6,14 @@ use crate::api::{self, BookBody, RescheduleBody};
 use crate::components::{FormMessage, FormStatus, RequireRole};
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
+use crate::labels::closure_reason_text;
 use crate::offline::outbox::new_record_id;
+use crate::routes::{self, Route};
 use crate::state::use_connectivity;
 use crate::sync::{self, use_sync};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::booking::{ClosureReason, DayAvailability, SlotAvailability, SlotState};
+use shared::booking::{DayAvailability, SlotAvailability, SlotState};
 use shared::time::LocalDateTime;
 use shared::{Gate, Role, YardId};
 
@@ -36,7 +38,7 @@ fn BookSlot() -> impl IntoView {
     let sync_state = use_sync();
     let connectivity = use_connectivity();
     let gates = LocalResource::new(directory::load_gates);
-    let trip_id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let trip_id = move || params.with(|p| p.get(routes::TRIP_ID)).unwrap_or_default();
     let trip = move || {
         let id = trip_id();
         sync_state.trips.with(|s| {
@@ -133,7 +135,7 @@ fn BookSlot() -> impl IntoView {
                     {
                         sync::refresh_trips(&account.id).await;
                     }
-                    navigate("/trips", Default::default());
+                    navigate(&Route::Trips.href(), Default::default());
                 }
                 Err(e) => {
                     status.set(FormStatus::Failed(e));
@@ -178,7 +180,7 @@ fn BookSlot() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(day)) => slot_grid(day, connectivity.is_online(), book.clone()).into_any(),
             }}
-            <a class="button secondary" href="/trips">{move || i18n.t(Key::TripsBackToTrips)}</a>
+            <a class="button secondary" href=Route::Trips.href()>{move || i18n.t(Key::TripsBackToTrips)}</a>
         </section>
     }
 }
@@ -226,10 +228,7 @@ fn slot_row(
             <span>{move || i18n.t_with(Key::TripsPerishableLeft, &[("count", &perishable.to_string())])}</span>
             {(!open).then(|| view! { <span class="badge badge-off">{move || i18n.t(Key::TripsSlotClosed)}</span> })}
             {closed_reason.map(|reason| view! {
-                <span class="muted" data-testid="closed-reason">{move || match &reason {
-                    ClosureReason::Code(code) => i18n.t(super::operator::reason_key(*code)).to_owned(),
-                    ClosureReason::Text(text) => text.get(i18n.lang()).to_owned(),
-                }}</span>
+                <span class="muted" data-testid="closed-reason">{move || closure_reason_text(&reason, i18n.lang())}</span>
             })}
             <button type="button" class="button" data-testid="book-slot" disabled=!bookable
                 on:click=move |_| book(start)>

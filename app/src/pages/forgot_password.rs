@@ -1,10 +1,11 @@
 //! "Forgot password": a code sent to the account's phone by SMS, then a new password. Every
 //! other session of the account ends; this phone is signed in.
 
-use super::sign_in::CodeField;
 use crate::api;
-use crate::components::{FormMessage, FormStatus, TextField};
+use crate::auth_flow::open_session;
+use crate::components::{CodeField, FormMessage, FormStatus, TextField};
 use crate::i18n::{use_i18n, Key};
+use crate::routes::Route;
 use crate::state::{use_connectivity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -68,7 +69,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             match api::reset_password(&request).await {
                 Ok(response) => {
                     status.set(FormStatus::Idle);
-                    super::sign_in::open_session(session, response, navigate).await;
+                    open_session(session, response, navigate).await;
                 }
                 Err(e) => status.set(FormStatus::Failed(e)),
             }
@@ -116,7 +117,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     </div>
                 </Show>
             </form>
-            <p><a href="/signin">{move || i18n.t(Key::AuthHaveAccount)}</a></p>
+            <p><a href=Route::SignIn.href()>{move || i18n.t(Key::AuthHaveAccount)}</a></p>
         </section>
     }
 }

@@ -5,6 +5,8 @@ use crate::api;
 use crate::components::{FormMessage, FormStatus, RequireRole, TextField};
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
+use crate::labels::{closure_reason_text, lane_key, CLOSURE_CODES};
+use crate::routes::Route;
 use crate::state::{use_connectivity, use_session};
 use leptos::prelude::*;
 use shared::booking::{
@@ -72,7 +74,7 @@ fn OperatorHome() -> impl IntoView {
             })}
             {yard.is_some().then(|| view! {
                 <p>
-                    <a class="button" href="/operator/queue" data-testid="open-operator-queue">
+                    <a class="button" href=Route::OperatorQueue.href() data-testid="open-operator-queue">
                         {move || i18n.t(Key::QueueOpenOperatorQueue)}
                     </a>
                 </p>
@@ -82,14 +84,6 @@ fn OperatorHome() -> impl IntoView {
                 <YardSettings yard/>
             })}
         </section>
-    }
-}
-
-/// The translated name of a lane (also on the queue screens).
-pub(crate) fn lane_key(lane: Lane) -> Key {
-    match lane {
-        Lane::General => Key::YardLaneGeneral,
-        Lane::Perishable => Key::YardLanePerishable,
     }
 }
 
@@ -328,23 +322,6 @@ fn VerifyVehicleForm(trip_id: String, plate: String, day: DayList) -> impl IntoV
             </div>
         </form>
     }
-}
-
-const CLOSURE_CODES: [(ClosureCode, Key); 5] = [
-    (ClosureCode::Holiday, Key::YardReasonHoliday),
-    (ClosureCode::Weather, Key::YardReasonWeather),
-    (ClosureCode::Maintenance, Key::YardReasonMaintenance),
-    (ClosureCode::Congestion, Key::YardReasonCongestion),
-    (ClosureCode::GateClosed, Key::YardReasonGateClosed),
-];
-
-/// The translated name of a closure reason (also shown to drivers on the slot grid).
-pub(crate) fn reason_key(code: ClosureCode) -> Key {
-    CLOSURE_CODES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, k)| *k)
-        .unwrap_or(Key::YardReasonHoliday)
 }
 
 /// The text fields of the settings form.
@@ -646,10 +623,7 @@ fn closure_row(index: usize, closure: Closure, list: RwSignal<Vec<Closure>>) -> 
         ),
     };
     let reason = closure.reason.clone();
-    let reason_text = move || match &reason {
-        ClosureReason::Code(code) => i18n.t(reason_key(*code)).to_owned(),
-        ClosureReason::Text(text) => text.get(i18n.lang()).to_owned(),
-    };
+    let reason_text = move || closure_reason_text(&reason, i18n.lang());
     let code = match &closure.reason {
         ClosureReason::Code(code) => code.as_str(),
         ClosureReason::Text(_) => "text",

@@ -10,16 +10,15 @@ use crate::alert::{self, Permission};
 use crate::components::RequireRole;
 use crate::directory;
 use crate::i18n::{fill, text, use_i18n, Key};
+use crate::labels::{lane_key, time_of, yard_name};
 use crate::live::Follower;
 use crate::offline::snapshots::TripQueueSnapshot;
-use crate::pages::operator::lane_key;
-use crate::pages::verify::yard_name;
+use crate::routes::{self, Route};
 use crate::state::{use_connectivity, use_session};
 use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::queue::{estimate, EntryStatus, TripQueueView};
-use shared::time::LocalDateTime;
 use shared::{Gate, Role};
 
 /// Without a socket, a view older than this is stale: the screen shows the estimate.
@@ -77,16 +76,6 @@ impl Standing {
     }
 }
 
-/// `HH:MM` today, with the date on another day.
-pub(crate) fn time_of(ms: i64, now_ms: i64) -> String {
-    let at = LocalDateTime::from_unix_ms(ms);
-    if at.date_string() == LocalDateTime::from_unix_ms(now_ms).date_string() {
-        at.time_string()
-    } else {
-        at.date_time_string()
-    }
-}
-
 #[component]
 pub fn QueuePage() -> impl IntoView {
     view! {
@@ -104,7 +93,9 @@ fn TripQueue() -> impl IntoView {
     let connectivity = use_connectivity();
     let sync_state = use_sync();
     let gates = LocalResource::new(directory::load_gates);
-    let trip_id = params.with_untracked(|p| p.get("id")).unwrap_or_default();
+    let trip_id = params
+        .with_untracked(|p| p.get(routes::TRIP_ID))
+        .unwrap_or_default();
     let account_id = session
         .account_untracked()
         .map(|a| a.id)
@@ -215,7 +206,7 @@ fn TripQueue() -> impl IntoView {
             <CalledBanner follower alerts gates=gate_list/>
             {body}
             <AlertsControl/>
-            <a class="button secondary" href="/trips">{move || i18n.t(Key::TripsBackToTrips)}</a>
+            <a class="button secondary" href=Route::Trips.href()>{move || i18n.t(Key::TripsBackToTrips)}</a>
         </section>
     }
 }
@@ -407,11 +398,6 @@ fn AlertsControl() -> impl IntoView {
     }
 }
 
-/// For the trips page: the queue screen of a trip.
-pub fn queue_href(trip_id: &str) -> String {
-    format!("/trips/{trip_id}/queue")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,13 +462,5 @@ mod tests {
         for (status, name) in cases {
             assert_eq!(Standing::of(&view(status)).as_str(), name);
         }
-    }
-
-    #[test]
-    fn times_show_the_date_only_on_another_day() {
-        // 2025-03-01 10:05 in Vietnam is 03:05 UTC.
-        let at = 1_740_798_300_000;
-        assert_eq!(time_of(at, at + 60_000), "10:05");
-        assert_eq!(time_of(at, at + 86_400_000), "01/03/2025 10:05");
     }
 }

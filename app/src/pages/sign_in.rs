@@ -2,33 +2,16 @@
 //! the code the edge then sends by SMS too.
 
 use crate::api;
-use crate::components::{home_for, FormMessage, FormStatus, TextField};
+use crate::auth_flow::open_session;
+use crate::components::{CodeField, FormMessage, FormStatus, TextField};
 use crate::i18n::{use_i18n, Key};
-use crate::offline::session_store::StoredSession;
-use crate::state::{use_connectivity, use_session, Session};
+use crate::routes::Route;
+use crate::state::{use_connectivity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use shared::otp::CODE_TTL_MS;
-use shared::wire::v1::{SessionResponse, SignInRequest};
+use shared::wire::v1::SignInRequest;
 use shared::ErrorCode;
-
-/// Keeps a new session on the phone, then opens the account's home screen.
-pub(super) async fn open_session(
-    session: Session,
-    response: SessionResponse,
-    navigate: impl Fn(&str, NavigateOptions),
-) {
-    let home = home_for(response.account.role);
-    session
-        .signed_in(StoredSession {
-            token: response.token,
-            expires_at_ms: response.expires_at_ms,
-            account: response.account,
-        })
-        .await;
-    navigate(home, NavigateOptions::default());
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -91,31 +74,8 @@ pub fn SignInPage() -> impl IntoView {
                     {move || i18n.t(if needs_code.get() { Key::AuthSubmitVerify } else { Key::AuthSubmitSignIn })}
                 </button>
             </form>
-            <p><a href="/forgot-password">{move || i18n.t(Key::AuthForgotPassword)}</a></p>
-            <p><a href="/signup">{move || i18n.t(Key::AuthNoAccount)}</a></p>
+            <p><a href=Route::ForgotPassword.href()>{move || i18n.t(Key::AuthForgotPassword)}</a></p>
+            <p><a href=Route::SignUp.href()>{move || i18n.t(Key::AuthNoAccount)}</a></p>
         </section>
-    }
-}
-
-/// The one-time code input: six digits, the phone's SMS autofill, and a hint saying where the
-/// code went and how long it is valid.
-#[component]
-pub(super) fn CodeField(
-    value: RwSignal<String>,
-    phone: RwSignal<String>,
-    minutes: String,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="field">
-            <label for="code">{move || i18n.t(Key::AuthCodeLabel)}</label>
-            <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                maxlength="7" pattern="[0-9 ]*" required=true aria-describedby="code-hint"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))/>
-            <p class="hint" id="code-hint">
-                {move || i18n.t_with(Key::AuthCodeHint, &[("phone", &phone.get()), ("minutes", &minutes)])}
-            </p>
-        </div>
     }
 }

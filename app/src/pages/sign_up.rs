@@ -1,10 +1,11 @@
 //! Self sign-up for drivers, trading households and border residents, in two steps: the form
 //! (checked here first), then the code the edge sent to the phone by SMS.
 
-use super::sign_in::CodeField;
 use crate::api;
-use crate::components::{FormMessage, FormStatus, TextField};
+use crate::auth_flow::open_session;
+use crate::components::{CodeField, FormMessage, FormStatus, TextField};
 use crate::i18n::{role_key, use_i18n, Key};
+use crate::routes::Route;
 use crate::state::{use_connectivity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -71,7 +72,7 @@ pub fn SignUpPage() -> impl IntoView {
             match api::sign_up(&request).await {
                 Ok(response) => {
                     status.set(FormStatus::Idle);
-                    super::sign_in::open_session(session, response, navigate).await;
+                    open_session(session, response, navigate).await;
                 }
                 Err(e) => status.set(FormStatus::Failed(e)),
             }
@@ -136,7 +137,7 @@ pub fn SignUpPage() -> impl IntoView {
                     </div>
                 </Show>
             </form>
-            <p><a href="/signin">{move || i18n.t(Key::AuthHaveAccount)}</a></p>
+            <p><a href=Route::SignIn.href()>{move || i18n.t(Key::AuthHaveAccount)}</a></p>
         </section>
     }
 }

@@ -9,6 +9,7 @@
 use crate::components::RequireRole;
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
+use crate::labels::{gate_name, pass_reason_key, yard_name};
 use crate::offline::trust_store::{self, TrustSnapshot};
 use crate::scanner::{CameraView, Scanner};
 use crate::state::{use_connectivity, use_session};
@@ -294,7 +295,7 @@ fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoV
         let code_attr = code.clone();
         view! {
             <p class="verdict-reason" data-testid="verdict-reason" data-reason=code_attr>
-                {move || i18n.t(reason_key(&code))}
+                {move || i18n.t(pass_reason_key(&code))}
             </p>
         }
     });
@@ -364,62 +365,5 @@ fn ClaimsDetails(claims: Claims, gates: LocalResource<Vec<Gate>>) -> impl IntoVi
             </dd>
         </dl>
         <p class="muted verdict-id">{move || i18n.t_with(Key::VerifyPassId, &[("id", &claims.id)])}</p>
-    }
-}
-
-/// The translated verifier reason (`expired`, `revoked`…); also for the edge's `pass_not_valid`,
-/// whose message is the same code.
-pub(crate) fn reason_key(code: &str) -> Key {
-    match code {
-        "malformed" => Key::VerifyReasonMalformed,
-        "bad_signature" => Key::VerifyReasonBadSignature,
-        "unknown_key" => Key::VerifyReasonUnknownKey,
-        "expired" => Key::VerifyReasonExpired,
-        "not_yet_valid" => Key::VerifyReasonNotYetValid,
-        "revoked" => Key::VerifyReasonRevoked,
-        "wrong_gate" => Key::VerifyReasonWrongGate,
-        "too_long" => Key::VerifyReasonTooLong,
-        "superseded" => Key::VerifyReasonSuperseded,
-        _ => Key::VerifyReasonOther,
-    }
-}
-
-/// The gate's name in `lang`, or its id if the directory does not know it (yet).
-pub(crate) fn gate_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
-    gates
-        .iter()
-        .find(|g| g.id.as_str() == id)
-        .map_or_else(|| id.to_owned(), |g| g.name.get(lang).to_owned())
-}
-
-pub(crate) fn yard_name(gates: &[Gate], id: &str, lang: shared::Lang) -> String {
-    gates
-        .iter()
-        .flat_map(|g| &g.yards)
-        .find(|y| y.id.as_str() == id)
-        .map_or_else(|| id.to_owned(), |y| y.name.get(lang).to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_reason_code_has_its_own_message() {
-        let codes = [
-            "malformed",
-            "bad_signature",
-            "unknown_key",
-            "expired",
-            "not_yet_valid",
-            "revoked",
-            "wrong_gate",
-            "too_long",
-            "superseded",
-        ];
-        let keys: std::collections::HashSet<Key> = codes.iter().map(|c| reason_key(c)).collect();
-        assert_eq!(keys.len(), codes.len());
-        assert!(!keys.contains(&Key::VerifyReasonOther));
-        assert_eq!(reason_key("from_a_newer_edge"), Key::VerifyReasonOther);
     }
 }

@@ -11,11 +11,9 @@ use crate::api;
 use crate::components::RequireRole;
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
+use crate::labels::{lane_key, pass_reason_key, time_of, yard_name};
 use crate::offline::outbox::RejectedWrite;
 use crate::offline::trust_store::{self, TrustSnapshot};
-use crate::pages::operator::lane_key;
-use crate::pages::queue::time_of;
-use crate::pages::verify::{reason_key, yard_name};
 use crate::scanner::{CameraView, Scanner};
 use crate::state::{use_connectivity, use_session};
 use crate::sync::{self, use_sync};
@@ -219,7 +217,7 @@ fn ProblemAt(ctx: Ctx, place: Place) -> impl IntoView {
             let reason = (code == ErrorCode::PassNotValid).then(|| e.detail().to_owned());
             let reason_text = reason
                 .as_deref()
-                .map(reason_key)
+                .map(pass_reason_key)
                 .filter(|k| *k != Key::VerifyReasonOther);
             view! {
                 <div class="form-error" role="alert" data-testid="queue-error" data-code=code.as_str()
