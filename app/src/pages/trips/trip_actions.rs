@@ -23,7 +23,7 @@ pub(super) fn CancelBookingButton(yard: String, booking_id: String) -> impl Into
         leptos::task::spawn_local(async move {
             match crate::api::cancel_booking(&yard, &booking_id, &key).await {
                 Ok(_) => {
-                    if let Some(account) = use_session_untracked() {
+                    if let Some(account) = signed_in_account_id() {
                         sync::refresh_trips(&account).await;
                     }
                 }
@@ -40,12 +40,14 @@ pub(super) fn CancelBookingButton(yard: String, booking_id: String) -> impl Into
     }
 }
 
-fn use_session_untracked() -> Option<String> {
+/// The account signed in on this phone, read outside any reactive scope (in a callback).
+fn signed_in_account_id() -> Option<String> {
     crate::state::Session::current()
         .and_then(|s| s.account_untracked())
         .map(|a| a.id)
 }
 
+/// Cancels the trip, after asking: the cancellation goes into the outbox like any other write.
 #[component]
 pub(super) fn CancelButton(trip_id: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -72,6 +74,8 @@ pub(super) fn CancelButton(trip_id: String) -> impl IntoView {
     }
 }
 
+/// Adds the customs declaration (a 12-digit VNACCS number) a trip needs before it can be
+/// booked; checked here, then into the outbox.
 #[component]
 pub(super) fn DeclarationForm(trip_id: String) -> impl IntoView {
     let i18n = use_i18n();

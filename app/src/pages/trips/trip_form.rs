@@ -16,6 +16,7 @@ fn today_iso() -> String {
     LocalDateTime::from_unix_ms(js_sys::Date::now() as i64).iso_date()
 }
 
+/// The new trip's form (the driver's name from the account, today 08:00–17:00 by default).
 #[component]
 pub(super) fn NewTripForm(
     vehicles: Signal<Vec<VehicleView>>,

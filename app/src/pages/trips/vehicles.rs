@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use shared::wire::v1::{OpKind, VehicleDto};
 use shared::{Plate, VehicleType};
 
+/// One vehicle of the account, as the edge has it or still waiting to send.
 #[component]
 pub(super) fn VehicleItem(vehicle: VehicleView) -> impl IntoView {
     let i18n = use_i18n();
@@ -30,6 +31,7 @@ pub(super) fn VehicleItem(vehicle: VehicleView) -> impl IntoView {
     }
 }
 
+/// Registers a vehicle: checked with the edge's rules here, then into the outbox.
 #[component]
 pub(super) fn NewVehicleForm() -> impl IntoView {
     let i18n = use_i18n();
