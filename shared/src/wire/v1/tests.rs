@@ -215,6 +215,15 @@ where
     assert_eq!(&serde_json::from_value::<T>(json).unwrap(), value);
 }
 
+/// The fields of a JSON object, in order (serde_json keeps them sorted).
+fn field_names(json: &serde_json::Value) -> Vec<&str> {
+    json.as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
 /// 2026-12-02 08:00 in Hanoi.
 const SLOT_MS: i64 = 1_796_173_200_000;
 
@@ -345,14 +354,8 @@ fn a_day_of_slots_and_the_settings_keep_their_shape() {
     let yard = &gate.yards[0];
     let settings: YardSettings = YardConfig::from_yard(yard);
     let json = serde_json::to_value(&settings).unwrap();
-    let keys: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
+        field_names(&json),
         [
             "capacity_per_slot",
             "closes_minute",
@@ -376,18 +379,10 @@ fn a_day_of_slots_and_the_settings_keep_their_shape() {
     let day: AvailabilityResponse =
         ledger.availability(LocalDate::parse("2026-12-02").unwrap(), SLOT_MS);
     let json = serde_json::to_value(&day).unwrap();
-    let keys: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["date", "fee_vnd", "slots", "yard"]);
+    assert_eq!(field_names(&json), ["date", "fee_vnd", "slots", "yard"]);
     assert_eq!(json["date"], "2026-12-02");
-    let slot = json["slots"][0].as_object().unwrap();
-    let keys: Vec<&str> = slot.keys().map(String::as_str).collect();
     assert_eq!(
-        keys,
+        field_names(&json["slots"][0]),
         [
             "booked",
             "capacity",
