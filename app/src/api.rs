@@ -6,17 +6,22 @@ use crate::state::{Connectivity, Session};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::booking::{Booking, DayAvailability};
 use shared::queue::{Entry, QueueEntryId, TripQueueView, YardQueueView};
 use shared::wire::v1::{
-    AccountDto, AccountsResponse, AuditLogResponse, BoardResponse, CallRequest, CallResponse,
-    ChangePasswordRequest, CheckInRequest, CheckInResponse, CodeRequest, CodeSent,
-    CreateAccountRequest, Done, ErrorBody, GatesResponse, HealthResponse, MoveRequest,
-    PasswordResetRequest, SessionResponse, SignInRequest, SignUpRequest, SmsInbox, SyncResponse,
-    TripsResponse, YardStatusResponse,
+    AccountDto, AccountsResponse, AuditLogResponse, AvailabilityResponse, BoardResponse,
+    BookSlotRequest, Booking, CallRequest, CallResponse, ChangePasswordRequest, CheckInRequest,
+    CheckInResponse, CodeRequest, CodeSent, CreateAccountRequest, DayBookingsResponse, Done,
+    ErrorBody, GatesResponse, HealthResponse, KeysResponse, MoveRequest, MyBookingsResponse,
+    PasswordResetRequest, RescheduleBookingRequest, RevocationsResponse, SessionResponse,
+    SignInRequest, SignUpRequest, SmsInbox, SyncResponse, TripsResponse, VerifyVehicleRequest,
+    VerifyVehicleResponse, YardSettings, YardStatusResponse,
 };
-use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
 use shared::{AccountId, Error, ErrorCode, YardId};
+
+/// The names the pages knew the booking bodies by.
+pub use shared::wire::v1::{
+    BookSlotRequest as BookBody, RescheduleBookingRequest as RescheduleBody,
+};
 
 pub async fn gates() -> Result<GatesResponse, Error> {
     send(Request::get("/api/gates")).await
@@ -87,7 +92,7 @@ pub async fn admin_audit_log() -> Result<AuditLogResponse, Error> {
 }
 
 /// A yard's slot grid for a local day (`YYYY-MM-DD`).
-pub async fn availability(yard: &YardId, date: &str) -> Result<DayAvailability, Error> {
+pub async fn availability(yard: &YardId, date: &str) -> Result<AvailabilityResponse, Error> {
     send(Request::get(&format!(
         "/api/yards/{yard}/availability?date={date}"
     )))
@@ -95,7 +100,7 @@ pub async fn availability(yard: &YardId, date: &str) -> Result<DayAvailability, 
 }
 
 /// Books a slot for a trip. `key` stays the same for retries of one attempt.
-pub async fn book(yard: &YardId, key: &str, req: &BookBody) -> Result<Booking, Error> {
+pub async fn book(yard: &YardId, key: &str, req: &BookSlotRequest) -> Result<Booking, Error> {
     let request = authorized(Request::post(&format!("/api/yards/{yard}/bookings")))
         .header("idempotency-key", key)
         .json(req)
@@ -117,7 +122,7 @@ pub async fn reschedule_booking(
     yard: &YardId,
     booking_id: &str,
     key: &str,
-    req: &RescheduleBody,
+    req: &RescheduleBookingRequest,
 ) -> Result<Booking, Error> {
     let request = authorized(Request::post(&format!(
         "/api/yards/{yard}/bookings/{booking_id}/reschedule"
@@ -128,35 +133,9 @@ pub async fn reschedule_booking(
     finish(request.send().await).await
 }
 
-/// The body of a reschedule request.
-#[derive(Debug, Clone, Serialize)]
-pub struct RescheduleBody {
-    pub slot_start_ms: i64,
-    pub lane: Option<shared::booking::Lane>,
-}
-
 /// My bookings at every yard.
-pub async fn my_bookings() -> Result<BookingsResponse, Error> {
+pub async fn my_bookings() -> Result<MyBookingsResponse, Error> {
     send(Request::get("/api/bookings")).await
-}
-
-/// The body of a booking request.
-#[derive(Debug, Clone, Serialize)]
-pub struct BookBody {
-    pub trip_id: String,
-    pub slot_start_ms: i64,
-    pub lane: Option<shared::booking::Lane>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct BookingsResponse {
-    pub bookings: Vec<Booking>,
-    /// My bookings that the edge released, and why (`GET /api/bookings` only).
-    #[serde(default)]
-    pub releases: Vec<BookingReleaseDto>,
-    /// The trips of the day's bookings whose vehicle is verified (the operator's list only).
-    #[serde(default)]
-    pub verified_trips: Vec<String>,
 }
 
 /// A yard operator (or officer) has seen a vehicle's registration papers.
@@ -253,15 +232,13 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
 }
 
 /// The signing keys passes are verified against (public).
-pub async fn signing_keys() -> Result<crate::offline::trust_store::KeysResponse, Error> {
+pub async fn signing_keys() -> Result<KeysResponse, Error> {
     send(Request::get("/api/keys")).await
 }
 
 /// The revoked pass ids (officers, yard operators, admins): all of them, or with `since`
 /// only those revoked after that instant (merged into the saved list).
-pub async fn revocations(
-    since_ms: Option<i64>,
-) -> Result<crate::offline::trust_store::RevocationsResponse, Error> {
+pub async fn revocations(since_ms: Option<i64>) -> Result<RevocationsResponse, Error> {
     match since_ms {
         Some(since) => send(Request::get(&format!("/api/revocations?since={since}"))).await,
         None => send(Request::get("/api/revocations")).await,
@@ -269,7 +246,7 @@ pub async fn revocations(
 }
 
 /// A yard's bookings on a local day (`YYYY-MM-DD`), for its operator.
-pub async fn yard_bookings(yard: &YardId, date: &str) -> Result<BookingsResponse, Error> {
+pub async fn yard_bookings(yard: &YardId, date: &str) -> Result<DayBookingsResponse, Error> {
     send(Request::get(&format!(
         "/api/yards/{yard}/bookings?date={date}"
     )))
@@ -277,15 +254,12 @@ pub async fn yard_bookings(yard: &YardId, date: &str) -> Result<BookingsResponse
 }
 
 /// A yard's booking settings, for its operator.
-pub async fn yard_config(yard: &YardId) -> Result<shared::booking::YardConfig, Error> {
+pub async fn yard_config(yard: &YardId) -> Result<YardSettings, Error> {
     send(Request::get(&format!("/api/yards/{yard}/config"))).await
 }
 
 /// Replaces a yard's booking settings; answers with the stored settings.
-pub async fn save_yard_config(
-    yard: &YardId,
-    config: &shared::booking::YardConfig,
-) -> Result<shared::booking::YardConfig, Error> {
+pub async fn save_yard_config(yard: &YardId, config: &YardSettings) -> Result<YardSettings, Error> {
     let request = authorized(Request::put(&format!("/api/yards/{yard}/config")))
         .json(config)
         .map_err(|e| Error::new(ErrorCode::Unknown, e.to_string()))?;

@@ -14,29 +14,14 @@ use crate::yard_call::YardCall;
 use crate::{passes, rate_limits, trips};
 use serde::Deserialize;
 use serde_json::json;
-use shared::booking::{Booking, BookingRefusal, BookingStatus, IdempotencyKey, Lane, YardConfig};
+use shared::booking::{Booking, BookingRefusal, BookingStatus, IdempotencyKey, YardConfig};
 use shared::pass::Booking as PassBooking;
+use shared::wire::v1::{
+    BookSlotRequest, DayBookingsResponse, MyBookingsResponse, NewBooking, RescheduleBookingRequest,
+    SlotChoice, YardSettings,
+};
 use shared::{AuditEvent, ErrorCode, RateLimit, TripStatus, YardId};
 use worker::{D1Database, Env, Response};
-
-/// `POST …/bookings`: which trip, which slot, optionally which lane.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BookBody {
-    trip_id: String,
-    slot_start_ms: i64,
-    #[serde(default)]
-    lane: Option<Lane>,
-}
-
-/// `POST …/reschedule`: the new slot.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RescheduleBody {
-    slot_start_ms: i64,
-    #[serde(default)]
-    lane: Option<Lane>,
-}
 
 /// One yard's booking calls for one request.
 pub struct YardBooking<'a> {
@@ -82,16 +67,15 @@ impl YardBooking<'_> {
         &self,
         me: &Principal,
         key: Option<String>,
-        body: BookBody,
+        body: BookSlotRequest,
     ) -> Result<Response, ApiError> {
         let key = idempotency_key(key)?;
-        // Bounded before any arithmetic on it (here, in the object and in the pass).
-        shared::time::check_instant_ms(body.slot_start_ms)?;
+        let request = NewBooking::try_from(body)?;
         // An unknown yard is "not found" before anything is claimed for it.
         if !gates::yard_exists(self.db, &self.yard).await? {
             return Err(ApiError::not_found(format!("no yard {}", self.yard)));
         }
-        let trip = trip_facts(self.db, &body.trip_id).await?;
+        let trip = trip_facts(self.db, &request.trip_id).await?;
         // The trip's one booking, at any yard: claimed in D1 before the object books (someone
         // else's trip is left to the object's rules, which refuse it, so nobody can hold a
         // claim on another's trip).
@@ -106,8 +90,8 @@ impl YardBooking<'_> {
                 account: me.account_id.to_string(),
                 role: me.role,
                 trip,
-                slot_start_ms: body.slot_start_ms,
-                lane: body.lane,
+                slot_start_ms: request.slot.start_ms,
+                lane: request.slot.lane,
                 key: key.clone(),
             })
             .await?;
@@ -268,15 +252,15 @@ impl YardBooking<'_> {
         me: &Principal,
         booking_id: String,
         key: Option<String>,
-        body: RescheduleBody,
+        body: RescheduleBookingRequest,
     ) -> Result<Response, ApiError> {
-        shared::time::check_instant_ms(body.slot_start_ms)?;
+        let slot = SlotChoice::try_from(body)?;
         let response = self
             .send(BookingCall::Reschedule {
                 account: me.account_id.to_string(),
                 booking_id,
-                slot_start_ms: body.slot_start_ms,
-                lane: body.lane,
+                slot_start_ms: slot.start_ms,
+                lane: slot.lane,
                 key: idempotency_key(key)?,
             })
             .await?;
@@ -327,17 +311,10 @@ impl YardBooking<'_> {
         if response.status_code() != 200 {
             return Ok(response);
         }
-        let mut day: serde_json::Value = response.json().await?;
-        let trips: Vec<String> = day["bookings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|b| b["trip_id"].as_str().map(str::to_owned))
-            .collect();
-        let verified = crate::vehicles::verified_trips(self.db, &trips).await?;
-        if let Some(day) = day.as_object_mut() {
-            day.insert("verified_trips".into(), json!(verified));
-        }
+        // The object answers with the day's bookings; the badge is the edge's to add.
+        let mut day: DayBookingsResponse = response.json().await?;
+        let trips: Vec<String> = day.bookings.iter().map(|b| b.trip_id.to_string()).collect();
+        day.verified_trips = crate::vehicles::verified_trips(self.db, &trips).await?;
         Ok(Response::from_json(&day)?)
     }
 
@@ -349,7 +326,7 @@ impl YardBooking<'_> {
     pub async fn set_config(
         &self,
         me: &Principal,
-        config: YardConfig,
+        config: YardSettings,
     ) -> Result<Response, ApiError> {
         config.validate()?;
         let detail = json!({ "yard_id": self.yard.as_str(), "config": &config });
@@ -548,7 +525,7 @@ pub async fn release_for_trips(
 
 /// `GET /api/bookings`: the caller's own bookings at every yard, from D1's copy, and why the
 /// edge released any of them (`releases`).
-pub async fn mine(db: &D1Database, me: &Principal) -> Result<serde_json::Value, ApiError> {
+pub async fn mine(db: &D1Database, me: &Principal) -> Result<MyBookingsResponse, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         json: String,
@@ -563,11 +540,11 @@ pub async fn mine(db: &D1Database, me: &Principal) -> Result<serde_json::Value, 
         .results::<Row>()?;
     let bookings = rows
         .iter()
-        .map(|r| serde_json::from_str::<serde_json::Value>(&r.json))
+        .map(|r| serde_json::from_str::<Booking>(&r.json))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| ApiError::internal())?;
     let releases = crate::vehicles::releases_of(db, &me.account_id).await?;
-    Ok(json!({ "bookings": bookings, "releases": releases }))
+    Ok(MyBookingsResponse { bookings, releases })
 }
 
 /// The trip's facts for the yard's rules. An unknown trip is "not found"; someone else's trip

@@ -20,7 +20,8 @@ use shared::booking::YardConfig;
 use shared::pass::{self, Kid, PassKind, TrustedKey, Verdict, VerifyContext};
 use shared::queue::{Entry, QueueStats};
 use shared::wire::v1::{
-    BoardResponse, BoardYardDto, CallRequest, CheckInPayload, CheckInRequest, MoveRequest,
+    BoardResponse, BoardYardDto, CallRequest, CheckInPayload, CheckInRequest, CheckInResponse,
+    MoveRequest,
 };
 use shared::{AuditEvent, Error, ErrorCode, Role, TripStatus, YardId};
 use worker::{D1Database, Env, Request, Response};
@@ -59,7 +60,7 @@ impl YardQueue<'_> {
             })
             .await?;
         if response.status_code() == 200 {
-            let body: serde_json::Value = crate::yard_call::response_json(&mut response).await?;
+            let body: CheckInResponse = crate::yard_call::response_json(&mut response).await?;
             let mut created = Response::from_json(&body)?.with_status(201);
             created.headers_mut().set("cache-control", "no-store")?;
             return Ok(created);

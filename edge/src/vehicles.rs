@@ -20,10 +20,12 @@ use crate::bookings;
 use crate::error::ApiError;
 use serde::Deserialize;
 use serde_json::json;
-use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
-use shared::{
-    AccountId, AuditEvent, Error, ErrorCode, Plate, RegistrationNumber, Responsibility, TripId,
+use shared::pass::PassId;
+use shared::wire::v1::{
+    BookingReleaseDto, VehicleFoundBy, VehicleVerification, VerifyVehicleRequest,
+    VerifyVehicleResponse,
 };
+use shared::{AccountId, AuditEvent, Error, ErrorCode, Plate, Responsibility};
 use worker::{D1Database, Env};
 
 /// Bytes of the random salt drawn for each verification.
@@ -98,17 +100,14 @@ pub async fn verify(
         plate: String,
         plate_key: String,
     }
-    let seen = Plate::parse(&body.plate)?;
-    let number = RegistrationNumber::parse(&body.registration_number)?;
-    let trip_id = match (body.trip_id.as_deref(), body.pass_id.as_deref()) {
-        (Some(trip), None) => TripId::parse(trip)?.to_string(),
-        (None, Some(pass)) => trip_of_pass(db, pass).await?,
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::MalformedBody,
-                "name the vehicle by exactly one of `trip_id` and `pass_id`",
-            ))
-        }
+    let VehicleVerification {
+        plate: seen,
+        registration: number,
+        found_by,
+    } = VehicleVerification::try_from(body)?;
+    let trip_id = match found_by {
+        VehicleFoundBy::Trip(trip) => trip.to_string(),
+        VehicleFoundBy::Pass(pass) => trip_of_pass(db, &pass).await?,
     };
     let row = db
         .prepare(
@@ -194,18 +193,15 @@ fn plate_verified_elsewhere() -> ApiError {
     .into()
 }
 
-/// The trip a pass was issued for (a pass id is 12 hex characters).
-async fn trip_of_pass(db: &D1Database, pass_id: &str) -> Result<String, ApiError> {
+/// The trip a pass was issued for.
+async fn trip_of_pass(db: &D1Database, pass_id: &PassId) -> Result<String, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         trip_id: String,
     }
-    if pass_id.len() != 12 || !pass_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::new(ErrorCode::InvalidId, "a pass id is 12 hex characters").into());
-    }
     Ok(db
         .prepare("SELECT trip_id FROM passes WHERE id = ?1")
-        .bind(&[pass_id.to_ascii_lowercase().into()])?
+        .bind(&[pass_id.to_hex().into()])?
         .first::<Row>(None)
         .await?
         .ok_or_else(|| ApiError::not_found("no such pass"))?

@@ -6,28 +6,13 @@
 use super::db;
 use crate::api;
 use serde::{Deserialize, Serialize};
+use shared::wire::v1::{KeyDto, RevocationDto, RevocationsResponse};
 use shared::Error;
 
 const CURRENT: &str = "current";
 
 /// A copy older than this is shown with a warning (revocations may have been missed).
 pub const STALE_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// `GET /api/keys`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeysResponse {
-    pub keys: Vec<TrustedKeyDto>,
-}
-
-/// One signing key the province trusts: `kid` (16 hex) and the Ed25519 public key (64 hex).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrustedKeyDto {
-    pub kid: String,
-    pub public_key: String,
-}
-
-/// `GET /api/revocations` (`shared::wire::v1::RevocationsResponse`).
-pub use shared::wire::v1::{RevocationDto, RevocationsResponse};
 
 /// How far back an incremental fetch reaches before the last answer's `as_of_ms`: a
 /// revocation committed while that answer was read is fetched again (merging is idempotent).
@@ -36,7 +21,7 @@ const SINCE_OVERLAP_MS: i64 = 60_000;
 /// The trust list and deny-list as last fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustSnapshot {
-    pub keys: Vec<TrustedKeyDto>,
+    pub keys: Vec<KeyDto>,
     pub revoked: Vec<String>,
     /// The revoked passes with why and until when they matter (a copy saved by an older build
     /// has none: it is fetched whole again).
@@ -155,7 +140,7 @@ mod tests {
 
     fn snapshot() -> TrustSnapshot {
         TrustSnapshot {
-            keys: vec![TrustedKeyDto {
+            keys: vec![KeyDto {
                 kid: "0011223344556677".into(),
                 public_key: "ab".repeat(32),
             }],

@@ -11,6 +11,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 mod accounts;
+mod bookings;
 mod gates;
 mod passes;
 mod queue;
@@ -20,6 +21,7 @@ mod tests;
 mod trips;
 
 pub use accounts::*;
+pub use bookings::*;
 pub use gates::*;
 pub use passes::*;
 pub use queue::*;

@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// A public key that signs passes (hex).
+/// One signing key the province trusts: `kid` (16 hex) and the Ed25519 public key (64 hex).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyDto {
     pub kid: String,

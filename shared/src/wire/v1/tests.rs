@@ -1,4 +1,5 @@
 use super::*;
+use crate::booking::{Lane, YardConfig};
 
 fn sample() -> GateDto {
     serde_json::from_str(
@@ -201,5 +202,265 @@ fn write_kinds_round_trip() {
     assert_eq!(
         OpKind::parse("trip.delete").unwrap_err().code(),
         ErrorCode::MalformedBody
+    );
+}
+
+/// Serialises `value`, checks the JSON is `expected`, and parses it back to `value`.
+fn round_trips<T>(value: &T, expected: serde_json::Value)
+where
+    T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let json = serde_json::to_value(value).unwrap();
+    assert_eq!(json, expected);
+    assert_eq!(&serde_json::from_value::<T>(json).unwrap(), value);
+}
+
+/// The fields of a JSON object, in order (serde_json keeps them sorted).
+fn field_names(json: &serde_json::Value) -> Vec<&str> {
+    json.as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// 2026-12-02 08:00 in Hanoi.
+const SLOT_MS: i64 = 1_796_173_200_000;
+
+fn booking_json() -> serde_json::Value {
+    serde_json::json!({
+        "id": "bk-4f9c2a7d1e",
+        "slot": { "yard": "cm-general", "start_ms": SLOT_MS },
+        "slot_end_ms": SLOT_MS + 3_600_000,
+        "lane": "perishable",
+        "account_id": "0123456789abcdef",
+        "plate": "29C-123.45",
+        "trip_id": "t-abc123",
+        "perishable": true,
+        "fee_vnd": 50_000,
+        "status": "active",
+        "created_at_ms": SLOT_MS - 86_400_000,
+        "updated_at_ms": SLOT_MS - 86_400_000,
+        "closed_at_ms": null,
+        "idempotency_key": "3f2b9c1e-8a7d-4e6f"
+    })
+}
+
+#[test]
+fn booking_requests_keep_their_shape_and_check_the_slot() {
+    let book = BookSlotRequest {
+        trip_id: "t-abc123".into(),
+        slot_start_ms: SLOT_MS,
+        lane: None,
+    };
+    round_trips(
+        &book,
+        serde_json::json!({ "trip_id": "t-abc123", "slot_start_ms": SLOT_MS, "lane": null }),
+    );
+    // `lane` may be left out; nothing else may be added.
+    let sent: BookSlotRequest =
+        serde_json::from_str(r#"{"trip_id":"t-abc123","slot_start_ms":1796173200000}"#).unwrap();
+    assert_eq!(sent, book);
+    assert!(serde_json::from_str::<BookSlotRequest>(
+        r#"{"trip_id":"t-abc123","slot_start_ms":1796173200000,"fee_vnd":0}"#
+    )
+    .is_err());
+    let checked = NewBooking::try_from(book.clone()).unwrap();
+    assert_eq!(checked.trip_id, "t-abc123");
+    assert_eq!(checked.slot.start_ms, SLOT_MS);
+    // The trip id is not judged here: the edge looks it up as sent (`not_found`).
+    let odd_trip = BookSlotRequest {
+        trip_id: "No Such Trip".into(),
+        ..book.clone()
+    };
+    assert!(NewBooking::try_from(odd_trip).is_ok());
+    let far = BookSlotRequest {
+        slot_start_ms: i64::MAX,
+        ..book
+    };
+    assert_eq!(
+        NewBooking::try_from(far).unwrap_err().code(),
+        ErrorCode::TimeOutOfRange
+    );
+
+    let move_to = RescheduleBookingRequest {
+        slot_start_ms: SLOT_MS,
+        lane: Some(Lane::General),
+    };
+    round_trips(
+        &move_to,
+        serde_json::json!({ "slot_start_ms": SLOT_MS, "lane": "general" }),
+    );
+    assert_eq!(
+        SlotChoice::try_from(move_to).unwrap(),
+        SlotChoice {
+            start_ms: SLOT_MS,
+            lane: Some(Lane::General)
+        }
+    );
+    let before_2020 = RescheduleBookingRequest {
+        slot_start_ms: -1,
+        lane: None,
+    };
+    assert_eq!(
+        SlotChoice::try_from(before_2020).unwrap_err().code(),
+        ErrorCode::TimeOutOfRange
+    );
+    assert!(serde_json::from_str::<RescheduleBookingRequest>(
+        r#"{"slot_start_ms":1796173200000,"trip_id":"t-abc123"}"#
+    )
+    .is_err());
+}
+
+#[test]
+fn booking_lists_keep_their_shape() {
+    let booking: Booking = serde_json::from_value(booking_json()).unwrap();
+    round_trips(&booking, booking_json());
+    let release = BookingReleaseDto {
+        booking_id: "bk-4f9c2a7d1e".into(),
+        reason: ErrorCode::PlateVerifiedElsewhere,
+        released_at_ms: SLOT_MS,
+    };
+    let mine = MyBookingsResponse {
+        bookings: vec![booking.clone()],
+        releases: vec![release],
+    };
+    round_trips(
+        &mine,
+        serde_json::json!({
+            "bookings": [booking_json()],
+            "releases": [{ "booking_id": "bk-4f9c2a7d1e", "reason": "plate_verified_elsewhere",
+                           "released_at_ms": SLOT_MS }]
+        }),
+    );
+    let day = DayBookingsResponse {
+        bookings: vec![booking],
+        verified_trips: vec!["t-abc123".into()],
+    };
+    round_trips(
+        &day,
+        serde_json::json!({ "bookings": [booking_json()], "verified_trips": ["t-abc123"] }),
+    );
+    // The yard's object answers a day's list without the badge; the edge adds it.
+    let from_yard: DayBookingsResponse =
+        serde_json::from_value(serde_json::json!({ "bookings": [] })).unwrap();
+    assert!(from_yard.verified_trips.is_empty());
+}
+
+#[test]
+fn a_day_of_slots_and_the_settings_keep_their_shape() {
+    use crate::booking::{Ledger, LocalDate};
+    let gate = Gate::try_from(sample()).unwrap();
+    let yard = &gate.yards[0];
+    let settings: YardSettings = YardConfig::from_yard(yard);
+    let json = serde_json::to_value(&settings).unwrap();
+    assert_eq!(
+        field_names(&json),
+        [
+            "capacity_per_slot",
+            "closes_minute",
+            "closures",
+            "fee_vnd",
+            "horizon_days",
+            "max_active_driver",
+            "max_active_trader",
+            "no_show",
+            "opens_minute",
+            "perishable_percent",
+            "slot_minutes"
+        ]
+    );
+    assert_eq!(
+        serde_json::from_value::<YardSettings>(json).unwrap(),
+        settings
+    );
+
+    let ledger = Ledger::new(yard.id.clone(), gate.id.clone(), settings).unwrap();
+    let day: AvailabilityResponse =
+        ledger.availability(LocalDate::parse("2026-12-02").unwrap(), SLOT_MS);
+    let json = serde_json::to_value(&day).unwrap();
+    assert_eq!(field_names(&json), ["date", "fee_vnd", "slots", "yard"]);
+    assert_eq!(json["date"], "2026-12-02");
+    assert_eq!(
+        field_names(&json["slots"][0]),
+        [
+            "booked",
+            "capacity",
+            "end_ms",
+            "remaining",
+            "start_ms",
+            "state"
+        ]
+    );
+    assert_eq!(
+        serde_json::from_value::<AvailabilityResponse>(json).unwrap(),
+        day
+    );
+}
+
+#[test]
+fn a_vehicle_verification_is_checked_in_the_edges_order() {
+    let req = |trip: Option<&str>, pass: Option<&str>| VerifyVehicleRequest {
+        trip_id: trip.map(Into::into),
+        pass_id: pass.map(Into::into),
+        plate: "29c12345".into(),
+        registration_number: "AB 123456".into(),
+    };
+    round_trips(
+        &req(Some("t-abc123"), None),
+        serde_json::json!({ "trip_id": "t-abc123", "plate": "29c12345",
+                            "registration_number": "AB 123456" }),
+    );
+    let by_trip = VehicleVerification::try_from(req(Some("t-abc123"), None)).unwrap();
+    assert_eq!(by_trip.plate.normalized(), "29C12345");
+    assert_eq!(
+        by_trip.found_by,
+        VehicleFoundBy::Trip(TripId::parse("t-abc123").unwrap())
+    );
+    let by_pass = VehicleVerification::try_from(req(None, Some("A1B2C3D4E5F6"))).unwrap();
+    assert_eq!(
+        by_pass.found_by,
+        VehicleFoundBy::Pass(crate::pass::PassId::parse_hex("a1b2c3d4e5f6").unwrap())
+    );
+    let code = |r: VerifyVehicleRequest| VehicleVerification::try_from(r).unwrap_err().code();
+    assert_eq!(code(req(None, None)), ErrorCode::MalformedBody);
+    assert_eq!(
+        code(req(Some("t-abc123"), Some("a1b2c3d4e5f6"))),
+        ErrorCode::MalformedBody
+    );
+    assert_eq!(code(req(None, Some("a1b2c3"))), ErrorCode::InvalidId);
+    assert_eq!(code(req(None, Some("a1b2c3d4e5fg"))), ErrorCode::InvalidId);
+    assert_eq!(code(req(Some("T ABC"), None)), ErrorCode::InvalidId);
+    // The papers first: a bad plate or number is named before the trip is.
+    let mut bad_plate = req(None, None);
+    bad_plate.plate = "?".into();
+    assert_eq!(code(bad_plate), ErrorCode::InvalidPlate);
+    let mut bad_number = req(None, None);
+    bad_number.registration_number = "x".into();
+    assert_eq!(code(bad_number), ErrorCode::InvalidRegistrationNumber);
+    let answer = VerifyVehicleResponse {
+        vehicle_id: "v-abc123".into(),
+        plate: "29C-123.45".into(),
+        verified_at_ms: SLOT_MS,
+        released_bookings: 1,
+    };
+    round_trips(
+        &answer,
+        serde_json::json!({ "vehicle_id": "v-abc123", "plate": "29C-123.45",
+                            "verified_at_ms": SLOT_MS, "released_bookings": 1 }),
+    );
+}
+
+#[test]
+fn the_trust_list_keeps_its_shape() {
+    let keys = KeysResponse {
+        keys: vec![KeyDto {
+            kid: "0123456789abcdef".into(),
+            public_key: "ab".repeat(32),
+        }],
+    };
+    round_trips(
+        &keys,
+        serde_json::json!({ "keys": [{ "kid": "0123456789abcdef", "public_key": "ab".repeat(32) }] }),
     );
 }

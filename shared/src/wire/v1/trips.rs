@@ -1,6 +1,8 @@
 //! Vehicles, trips and the passes the app shows.
 
 use super::*;
+use crate::pass::PassId;
+use crate::RegistrationNumber;
 
 // ---- Vehicles, trips and passes -------------------------------------------------------
 
@@ -35,6 +37,58 @@ pub struct VerifyVehicleRequest {
     pub registration_number: String,
 }
 
+/// A vehicle verification, checked: the plate and certificate number as written on the papers,
+/// and the trip that finds the vehicle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VehicleVerification {
+    pub plate: Plate,
+    pub registration: RegistrationNumber,
+    pub found_by: VehicleFoundBy,
+}
+
+/// Which trip finds the vehicle: one named in the operator's day list, or the one a scanned
+/// pass was issued for (the edge looks the pass up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VehicleFoundBy {
+    Trip(TripId),
+    Pass(PassId),
+}
+
+impl TryFrom<VerifyVehicleRequest> for VehicleVerification {
+    type Error = Error;
+
+    fn try_from(req: VerifyVehicleRequest) -> Result<Self, Error> {
+        let plate = Plate::parse(&req.plate)?;
+        let registration = RegistrationNumber::parse(&req.registration_number)?;
+        let found_by = match (req.trip_id.as_deref(), req.pass_id.as_deref()) {
+            (Some(trip), None) => VehicleFoundBy::Trip(TripId::parse(trip)?),
+            (None, Some(pass)) => VehicleFoundBy::Pass(trip_pass_id(pass)?),
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::MalformedBody,
+                    "name the vehicle by exactly one of `trip_id` and `pass_id`",
+                ))
+            }
+        };
+        Ok(VehicleVerification {
+            plate,
+            registration,
+            found_by,
+        })
+    }
+}
+
+/// A trip pass's id: 12 hex characters, of either case.
+fn trip_pass_id(s: &str) -> Result<PassId, Error> {
+    if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::new(
+            ErrorCode::InvalidId,
+            "a pass id is 12 hex characters",
+        ));
+    }
+    PassId::parse_hex(s)
+}
+
 /// The answer: the vehicle now verified, and how many other accounts' bookings of its
 /// plate were released.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,15 +97,6 @@ pub struct VerifyVehicleResponse {
     pub plate: String,
     pub verified_at_ms: i64,
     pub released_bookings: u32,
-}
-
-/// A booking of mine that the edge released (in `GET /api/bookings`): why, for the app to
-/// say on the booking. `reason` is an error code (`plate_verified_elsewhere`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BookingReleaseDto {
-    pub booking_id: String,
-    pub reason: ErrorCode,
-    pub released_at_ms: i64,
 }
 
 impl TryFrom<VehicleDto> for Vehicle {
