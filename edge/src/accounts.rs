@@ -6,11 +6,12 @@ use crate::auth::{self, secrets, Principal, SESSION_TTL_MS};
 use crate::error::ApiError;
 use crate::otp;
 use crate::rate_limits;
+use crate::rate_limits::{ClientAddress, Limits};
 use crate::sms::Sms;
 use crate::sql::nullable;
 use serde::Deserialize;
 use serde_json::json;
-use shared::otp::{CodePurpose, SmsText, CODE_TTL_MS};
+use shared::otp::{CodePurpose, SmsText};
 use shared::rate_limit::address_key;
 use shared::wire::v1::{
     AccountDto, AccountsResponse, ChangePasswordRequest, CodeRequest, CodeSent,
@@ -18,63 +19,9 @@ use shared::wire::v1::{
     SignInRequest, SignUp, SignUpRequest,
 };
 use shared::{
-    check_new_password, AccountId, AuditEvent, ErrorCode, PhoneNumber, RateLimit, Responsibility,
-    Role,
+    check_new_password, AccountId, AuditEvent, ErrorCode, PhoneNumber, Responsibility, Role,
 };
 use worker::{D1Database, D1PreparedStatement};
-
-/// Where a request came from, for rate limits. Cloudflare sets `CF-Connecting-IP` itself.
-#[derive(Debug, Clone)]
-pub struct ClientAddress(pub String);
-
-/// Rate limits, with windows shortened when the `RATE_LIMIT_WINDOW_MS` variable says so
-/// (tests, which must not wait a minute). A one-time code then lives two windows.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Per phone and address together.
-    pub sign_in_per_phone: RateLimit,
-    /// Per phone across all addresses: the higher ceiling.
-    pub sign_in_per_phone_all_addresses: RateLimit,
-    pub sign_in_per_address: RateLimit,
-    pub sign_up_per_address: RateLimit,
-    pub code_requests_per_phone: RateLimit,
-    pub code_requests_per_address: RateLimit,
-    pub code_ttl_ms: i64,
-    /// Per-account write quotas (`POST /api/sync`, and the booking writes).
-    pub writes: WriteQuotas,
-}
-
-/// Per-account write quotas: each pair is a 10-minute and a daily limit.
-#[derive(Debug, Clone, Copy)]
-pub struct WriteQuotas {
-    pub sync: [RateLimit; 2],
-    pub booking: [RateLimit; 2],
-}
-
-impl Limits {
-    pub fn with_window_override(window_ms: Option<i64>) -> Self {
-        let adjust = |l: RateLimit| window_ms.map_or(l, |w| l.with_window_ms(w));
-        Limits {
-            sign_in_per_phone: adjust(RateLimit::SIGN_IN_PER_PHONE),
-            sign_in_per_phone_all_addresses: adjust(RateLimit::SIGN_IN_PER_PHONE_ALL_ADDRESSES),
-            sign_in_per_address: adjust(RateLimit::SIGN_IN_PER_ADDRESS),
-            sign_up_per_address: adjust(RateLimit::SIGN_UP_PER_ADDRESS),
-            code_requests_per_phone: adjust(RateLimit::CODE_REQUESTS_PER_PHONE),
-            code_requests_per_address: adjust(RateLimit::CODE_REQUESTS_PER_ADDRESS),
-            code_ttl_ms: window_ms.map_or(CODE_TTL_MS, |w| w.saturating_mul(2)),
-            writes: WriteQuotas {
-                sync: [
-                    adjust(RateLimit::SYNC_WRITES_PER_ACCOUNT),
-                    adjust(RateLimit::SYNC_WRITES_PER_ACCOUNT_DAY),
-                ],
-                booking: [
-                    adjust(RateLimit::BOOKING_WRITES_PER_ACCOUNT),
-                    adjust(RateLimit::BOOKING_WRITES_PER_ACCOUNT_DAY),
-                ],
-            },
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct AccountRow {

@@ -3,11 +3,11 @@
 //! and per client address (an IPv6 /64 counts as one). Also the devices an account has
 //! verified with a code. The rules and texts are `shared::otp`.
 
-use crate::accounts::{ClientAddress, Limits};
 use crate::auth::password_hash::to_hex;
 use crate::auth::secrets;
 use crate::error::ApiError;
 use crate::rate_limits;
+use crate::rate_limits::{ClientAddress, Limits};
 use serde::Deserialize;
 use shared::otp::{self, CodePurpose, DeviceId, OneTimeCode, ATTEMPTS_PER_CODE};
 use shared::rate_limit::address_key;

@@ -12,13 +12,14 @@ pub use body::{parse_json_body, read_json_body};
 pub use headers::SECURITY_HEADERS;
 pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 
-use crate::accounts::{self, ClientAddress, Limits};
+use crate::accounts;
 use crate::auth::{self, Authentication, Principal};
 use crate::bindings::{ASSETS_BINDING, DB_BINDING};
 use crate::bookings::{self, YardBooking};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::queue::{self, YardQueue};
+use crate::rate_limits::{ClientAddress, Limits};
 use crate::sms::{self, Sms};
 use crate::{audit, disabling, gates, passes, sync, trips, yard_call::YardCall};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
