@@ -1,4 +1,8 @@
 //! One component per screen.
+//!
+//! A page imports no other page: what two screens share lives outside `pages/` (pieces of
+//! view in [`crate::components`], names of domain values in [`crate::labels`], paths in
+//! [`crate::routes`]); a page's folder (`trips/`, `operator_queue/`) holds its own parts.
 
 mod account;
 mod admin;
