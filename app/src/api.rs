@@ -12,8 +12,8 @@ use shared::wire::v1::{
     AccountDto, AccountsResponse, AuditLogResponse, BoardResponse, CallRequest, CallResponse,
     ChangePasswordRequest, CheckInRequest, CheckInResponse, CodeRequest, CodeSent,
     CreateAccountRequest, Done, ErrorBody, GatesResponse, HealthResponse, MoveRequest,
-    PasswordResetRequest, SessionResponse, SignInRequest, SignUpRequest, SmsInbox, SyncResponse,
-    TripsResponse, YardStatusResponse,
+    PasswordResetRequest, SessionResponse, SignInRequest, SignUpRequest, SmsInbox, SyncRequest,
+    SyncResponse, TripsResponse, YardStatusResponse,
 };
 use shared::wire::v1::{BookingReleaseDto, VerifyVehicleRequest, VerifyVehicleResponse};
 use shared::{AccountId, Error, ErrorCode, YardId};
@@ -165,27 +165,13 @@ pub async fn verify_vehicle(req: &VerifyVehicleRequest) -> Result<VerifyVehicleR
 }
 
 /// Sends queued writes (see `crate::sync`).
-pub async fn sync(req: &SyncRequestBody) -> Result<SyncResponse, Error> {
+pub async fn sync(req: &SyncRequest) -> Result<SyncResponse, Error> {
     post("/api/sync", req).await
 }
 
 /// The account's own vehicles and trips, with their passes.
 pub async fn trips() -> Result<TripsResponse, Error> {
     send(Request::get("/api/trips")).await
-}
-
-/// The body of `POST /api/sync`; each payload is one of `shared::wire::v1`'s write shapes.
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncRequestBody {
-    pub client_id: String,
-    pub ops: Vec<SyncOpBody>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncOpBody {
-    pub seq: u64,
-    pub kind: shared::wire::v1::OpKind,
-    pub payload: serde_json::Value,
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Error> {

@@ -34,7 +34,7 @@ pub use claims::{
 };
 pub use ids::{Kid, PassId};
 pub use signer::{PassSigner, TrustedKey};
-pub use subject::{PassSubject, SubjectRef, TripPass};
+pub use subject::{revocation_event_id, PassSubject, SubjectRef, TripPass};
 pub use verify::{
     decode_unverified, verify, with_revocation_reasons, Reason, Verdict, VerifyContext,
 };

@@ -7,7 +7,16 @@
 //! revoking "every pass of this subject" works the same for every kind.
 
 use super::{Booking, PassClaims, PassId, PassKind};
+use crate::event::EventId;
 use crate::{GateId, Plate, Trip};
+
+/// The id of the event that records the revocation of pass `id`. A pass is revoked once, so
+/// the id follows from the pass: two changes racing to revoke it record the same event, and the
+/// edge outbox keeps it once (its event ids are unique).
+pub fn revocation_event_id(id: &PassId) -> EventId {
+    EventId::parse(&format!("pass-{}-revoked", id.to_hex()))
+        .expect("a pass id's hex (at most 32 characters) makes a valid event id")
+}
 
 /// The subject a pass belongs to, as stored: its kind and its id (a trip's id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,5 +160,20 @@ mod tests {
         );
         assert_eq!(subject.gate(), &trip.gate);
         assert!(!claims.is_too_long());
+    }
+
+    #[test]
+    fn a_revocation_event_id_follows_from_its_pass() {
+        let short = PassId::from_bytes(&[0xab; 6]).unwrap();
+        assert_eq!(
+            revocation_event_id(&short).as_str(),
+            "pass-abababababab-revoked"
+        );
+        let longest = PassId::from_bytes(&[0xff; PassId::MAX_BYTES]).unwrap();
+        assert!(revocation_event_id(&longest).as_str().len() <= 64);
+        assert_ne!(
+            revocation_event_id(&short),
+            revocation_event_id(&PassId::from_bytes(&[0xab; 7]).unwrap())
+        );
     }
 }

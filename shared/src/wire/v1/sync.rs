@@ -132,8 +132,7 @@ impl Op {
     pub fn check_at(&self, now_ms: i64) -> Result<(), Error> {
         match self {
             Op::CreateTrip(trip) => {
-                ArrivalWindow::new(trip.window.from_ms(), trip.window.until_ms(), now_ms)
-                    .map(drop)
+                ArrivalWindow::new(trip.window.from_ms(), trip.window.until_ms(), now_ms).map(drop)
             }
             Op::RegisterVehicle(_)
             | Op::SetDeclaration { .. }
@@ -251,7 +250,9 @@ mod tests {
         assert_eq!(request.ops[1].kind, "trip.delete");
         assert_eq!(serde_json::to_string(&request).unwrap(), text);
         // A field the protocol does not know is refused, in the request and in a write.
-        assert!(serde_json::from_str::<SyncRequest>(r#"{"client_id":"x","ops":[],"x":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<SyncRequest>(r#"{"client_id":"x","ops":[],"x":1}"#).is_err()
+        );
         assert!(serde_json::from_str::<SyncRequest>(
             r#"{"client_id":"x","ops":[{"seq":1,"kind":"k","payload":{},"x":1}]}"#
         )
@@ -263,8 +264,7 @@ mod tests {
         let vehicle = json!({
             "id": "v-7k2m9q4xw1", "plate": "29c12345", "vehicle_type": "truck", "country": "VN"
         });
-        let Op::RegisterVehicle(v) = Op::try_from(&op("vehicle.register", vehicle)).unwrap()
-        else {
+        let Op::RegisterVehicle(v) = Op::try_from(&op("vehicle.register", vehicle)).unwrap() else {
             panic!("not a vehicle")
         };
         assert!(v.plate.same_vehicle(&Plate::parse("29C-123.45").unwrap()));
