@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { signInAs } from "../lib/accounts.mjs";
-import { d1 } from "../lib/bookings.mjs";
+import { book, d1, getConfig, nextSlotStart, ownerWithTrips } from "../lib/bookings.mjs";
 import { callNext, checkIn, operatorFor, serve } from "../lib/queue.mjs";
 import { verifyVehicle } from "../lib/plates.mjs";
 import { clientId, driverWithPass, listTrips, signUpOwner, sync, trip, vehicle } from "../lib/trips.mjs";
@@ -156,4 +156,31 @@ test("a served vehicle's trip completes with its event, and its pass's revocatio
   assert.equal(completed.trip_id, t.id);
   assert.deepEqual([revoked.pass_id, revoked.reason], [pass.id, "completed"]);
   assert.equal(completed.at_ms, revoked.at_ms);
+});
+
+test("a booking's new pass supersedes the old one: both recorded, and the cancel revokes the new one", async () => {
+  const YARD = "cm-1";
+  const operator = await operatorFor(YARD);
+  const slot = nextSlotStart((await getConfig(operator.token, YARD)).json);
+  const owner = await ownerWithTrips({ count: 1 });
+  const t = owner.trips[0];
+  const first = (await listTrips(owner.token)).trips[0].pass;
+  const booked = await book(owner.token, YARD, { trip_id: t.id, slot_start_ms: slot });
+  assert.equal(booked.status, 200, booked.text);
+  const second = (await listTrips(owner.token)).trips[0].pass;
+  assert.notEqual(second.id, first.id);
+
+  const ofPasses = (events) => events.filter((e) => e.type.startsWith("pass.") || e.type.startsWith("trip."));
+  const afterBooking = ofPasses(await eventsAbout(t.id, first.id, second.id));
+  assert.deepEqual(topics(afterBooking), ["trip.accepted", "pass.issued", "pass.revoked", "pass.issued"]);
+  assert.deepEqual([afterBooking[2].pass_id, afterBooking[2].reason], [first.id, "superseded"]);
+  assert.equal(afterBooking[3].pass_id, second.id);
+  assert.equal(afterBooking[2].at_ms, afterBooking[3].at_ms, "revoked and issued in one batch");
+
+  // Cancelling the trip revokes the booked pass (the old one is not revoked twice).
+  const cancel = await sync(owner.token, clientId(), [{ seq: 1, kind: "trip.cancel", payload: { trip_id: t.id } }]);
+  assert.deepEqual(outcomes(cancel), ["1:applied"]);
+  const afterCancel = ofPasses(await eventsAbout(t.id, first.id, second.id));
+  assert.deepEqual(topics(afterCancel), [...topics(afterBooking), "trip.cancelled", "pass.revoked"]);
+  assert.deepEqual([afterCancel[5].pass_id, afterCancel[5].reason], [second.id, "cancelled"]);
 });
