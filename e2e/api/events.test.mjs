@@ -3,7 +3,7 @@
 // `edge/src/outbox.rs`); a refused write leaves none and a replay adds none.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { signInAs } from "../lib/accounts.mjs";
+import { post, signInAs } from "../lib/accounts.mjs";
 import { book, d1, getConfig, nextSlotStart, ownerWithTrips } from "../lib/bookings.mjs";
 import { callNext, checkIn, operatorFor, serve } from "../lib/queue.mjs";
 import { verifyVehicle } from "../lib/plates.mjs";
@@ -183,4 +183,17 @@ test("a booking's new pass supersedes the old one: both recorded, and the cancel
   const afterCancel = ofPasses(await eventsAbout(t.id, first.id, second.id));
   assert.deepEqual(topics(afterCancel), [...topics(afterBooking), "trip.cancelled", "pass.revoked"]);
   assert.deepEqual([afterCancel[5].pass_id, afterCancel[5].reason], [second.id, "cancelled"]);
+});
+
+test("disabling an account records the revocation of each of its passes", async () => {
+  const { session, trip: t, pass } = await driverWithPass();
+  const admin = await signInAs("admin");
+  const disabled = await post(`/api/admin/accounts/${session.account.id}/disable`, undefined, { token: admin.token });
+  assert.equal(disabled.status, 200, disabled.text);
+  const revoked = (await eventsAbout(pass.id)).filter((e) => e.type === "pass.revoked");
+  assert.equal(revoked.length, 1);
+  assert.deepEqual([revoked[0].pass_id, revoked[0].subject, revoked[0].reason], [pass.id, t.id, "disabled"]);
+  // Disabling again revokes nothing more.
+  assert.equal((await post(`/api/admin/accounts/${session.account.id}/disable`, undefined, { token: admin.token })).status, 200);
+  assert.equal((await eventsAbout(pass.id)).filter((e) => e.type === "pass.revoked").length, 1);
 });

@@ -17,6 +17,8 @@ use serde::Deserialize;
 use shared::event::{Event, Recorded};
 use shared::pass::{revocation_event_id, PassId, PassKind, PassSigner, PassSubject, SubjectRef};
 use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationDto, RevocationsResponse};
+use shared::AccountId;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
 /// The secret holding the current signing key's seed.
@@ -154,47 +156,72 @@ impl RevokedBecause {
 /// The statements that revoke every unrevoked pass of `subject`, saying why, and record each
 /// one's [`Event::PassRevoked`]; run them in the batch of the change that is the reason (a
 /// cancel, a new pass, the trip's completion).
-///
-/// The passes to report are read first; the revocation itself is one update of the subject's
-/// unrevoked passes, so a pass issued between the read and the batch is revoked too (one pass
-/// per subject stays valid at most). Each event's id follows from its pass
-/// ([`revocation_event_id`]): when two changes race to revoke the same pass, the outbox keeps
-/// the event of the one that revoked it.
 pub async fn revoke(
     db: &D1Database,
     subject: &SubjectRef,
     because: RevokedBecause,
     now_ms: i64,
 ) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let selector = [subject.kind.as_str().into(), subject.id.as_str().into()];
+    let which = "subject_kind = ?1 AND subject_id = ?2";
+    revoke_matching(db, which, &selector, because, now_ms).await
+}
+
+/// [`revoke`] for the passes of every trip of an account (run in the batch that disables it).
+pub async fn revoke_for_account(
+    db: &D1Database,
+    account: &AccountId,
+    because: RevokedBecause,
+    now_ms: i64,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let which = "subject_kind = 'trip' AND trip_id IN (SELECT id FROM trips WHERE account_id = ?1)";
+    revoke_matching(db, which, &[account.as_str().into()], because, now_ms).await
+}
+
+/// Revokes the unrevoked passes `which` selects (an SQL condition on `passes` whose parameters
+/// are `selector`, from `?1`), with their events.
+///
+/// The passes to report are read first; the revocation itself is one update of the selected
+/// unrevoked passes, so a pass issued between the read and the batch is revoked too (one pass
+/// per subject stays valid at most). Each event's id follows from its pass
+/// ([`revocation_event_id`]): when two changes race to revoke the same pass, the outbox keeps
+/// the event of the one that revoked it.
+async fn revoke_matching(
+    db: &D1Database,
+    which: &str,
+    selector: &[JsValue],
+    because: RevokedBecause,
+    now_ms: i64,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
+        subject_id: String,
     }
     let unrevoked = db
-        .prepare(
-            "SELECT id FROM passes
-             WHERE subject_kind = ?1 AND subject_id = ?2 AND revoked_at_ms IS NULL",
-        )
-        .bind(&[subject.kind.as_str().into(), subject.id.as_str().into()])?
+        .prepare(format!(
+            "SELECT id, subject_id FROM passes WHERE ({which}) AND revoked_at_ms IS NULL"
+        ))
+        .bind(selector)?
         .all()
         .await?
         .results::<Row>()?;
+    let n = selector.len();
+    let mut binds = selector.to_vec();
+    binds.extend([(now_ms as f64).into(), because.as_str().into()]);
     let mut statements = vec![db
-        .prepare(
-            "UPDATE passes SET revoked_at_ms = ?3, revoked_reason = ?4
-             WHERE subject_kind = ?1 AND subject_id = ?2 AND revoked_at_ms IS NULL",
-        )
-        .bind(&[
-            subject.kind.as_str().into(),
-            subject.id.as_str().into(),
-            (now_ms as f64).into(),
-            because.as_str().into(),
-        ])?];
+        .prepare(format!(
+            "UPDATE passes SET revoked_at_ms = ?{}, revoked_reason = ?{}
+             WHERE ({which}) AND revoked_at_ms IS NULL",
+            n + 1,
+            n + 2
+        ))
+        .bind(&binds)?];
     for row in unrevoked {
         let pass_id = PassId::parse_hex(&row.id).map_err(|_| ApiError::internal())?;
         let revoked = Event::PassRevoked {
             pass_id: pass_id.clone(),
-            subject: subject.id.clone(),
+            subject: row.subject_id,
             reason: because.as_str().to_owned(),
         };
         statements.push(outbox::record(
