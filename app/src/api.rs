@@ -13,8 +13,8 @@ use shared::wire::v1::{
     CheckInResponse, CodeRequest, CodeSent, CreateAccountRequest, DayBookingsResponse, Done,
     ErrorBody, GatesResponse, HealthResponse, KeysResponse, MoveRequest, MyBookingsResponse,
     PasswordResetRequest, RescheduleBookingRequest, RevocationsResponse, SessionResponse,
-    SignInRequest, SignUpRequest, SmsInbox, SyncResponse, TripsResponse, VerifyVehicleRequest,
-    VerifyVehicleResponse, YardSettings, YardStatusResponse,
+    SignInRequest, SignUpRequest, SmsInbox, SyncRequest, SyncResponse, TripsResponse,
+    VerifyVehicleRequest, VerifyVehicleResponse, YardSettings, YardStatusResponse,
 };
 use shared::{AccountId, Error, ErrorCode, YardId};
 
@@ -144,27 +144,13 @@ pub async fn verify_vehicle(req: &VerifyVehicleRequest) -> Result<VerifyVehicleR
 }
 
 /// Sends queued writes (see `crate::sync`).
-pub async fn sync(req: &SyncRequestBody) -> Result<SyncResponse, Error> {
+pub async fn sync(req: &SyncRequest) -> Result<SyncResponse, Error> {
     post("/api/sync", req).await
 }
 
 /// The account's own vehicles and trips, with their passes.
 pub async fn trips() -> Result<TripsResponse, Error> {
     send(Request::get("/api/trips")).await
-}
-
-/// The body of `POST /api/sync`; each payload is one of `shared::wire::v1`'s write shapes.
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncRequestBody {
-    pub client_id: String,
-    pub ops: Vec<SyncOpBody>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncOpBody {
-    pub seq: u64,
-    pub kind: shared::wire::v1::OpKind,
-    pub payload: serde_json::Value,
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Error> {

@@ -9,13 +9,13 @@
 //! Drivers and traders queue their trips here; yard operators queue the check-ins they scanned
 //! with no network (`queue.check_in`, sent in scan order).
 
-use crate::api::{self, SyncOpBody, SyncRequestBody};
+use crate::api;
 use crate::offline::outbox::{self, Contents, RejectedWrite};
 use crate::offline::snapshots::{self, TripsSnapshot};
 use crate::state::{use_connectivity, Session};
 use leptos::prelude::*;
 use shared::sync::{Outcome, MAX_OPS_PER_SYNC};
-use shared::wire::v1::OpKind;
+use shared::wire::v1::{OpKind, SyncRequest};
 use shared::{ErrorCode, Role};
 use std::cell::Cell;
 
@@ -213,16 +213,9 @@ async fn drain_once() -> usize {
             break;
         }
         let batch: Vec<_> = contents.pending.iter().take(MAX_OPS_PER_SYNC).collect();
-        let request = SyncRequestBody {
+        let request = SyncRequest {
             client_id: meta.client_id.clone(),
-            ops: batch
-                .iter()
-                .map(|w| SyncOpBody {
-                    seq: w.seq,
-                    kind: w.kind,
-                    payload: w.payload.clone(),
-                })
-                .collect(),
+            ops: batch.iter().map(|w| w.to_sync_op()).collect(),
         };
         let Ok(response) = api::sync(&request).await else {
             // Offline, or the session ended: everything stays queued.

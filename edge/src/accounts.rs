@@ -702,13 +702,14 @@ pub async fn set_disabled(
             batch.push(revoke_all(db, id, None, now_ms)?);
             // Its passes stop verifying at once (the yards release its bookings next:
             // `disabling::withdraw`).
-            batch.push(
-                db.prepare(
-                    "UPDATE passes SET revoked_at_ms = ?1, revoked_reason = 'disabled'
-                     WHERE revoked_at_ms IS NULL
-                       AND trip_id IN (SELECT id FROM trips WHERE account_id = ?2)",
+            batch.extend(
+                crate::passes::revoke_for_account(
+                    db,
+                    target,
+                    crate::passes::RevokedBecause::Disabled,
+                    now_ms,
                 )
-                .bind(&[(now_ms as f64).into(), id.into()])?,
+                .await?,
             );
         }
         db.batch(batch).await?;

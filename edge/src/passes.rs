@@ -1,4 +1,8 @@
-//! Signed trip passes: issuing them, the trust list and the deny-list.
+//! Signed passes: issuing and revoking them for any subject (`shared::pass::PassSubject`: a
+//! trip today), the trust list and the deny-list.
+//!
+//! Every pass issued or revoked records its event (`pass.issued`, `pass.revoked`) in the batch
+//! that stores it. The `passes` table is keyed by the subject's kind and id (migration 0012).
 //!
 //! The signing key is the Worker secret `PASS_SIGNING_KEY` (64 hex characters, an Ed25519
 //! seed; `.dev.vars` locally, made by setup). Every key that signs is recorded in `pass_keys`
@@ -8,10 +12,13 @@
 use crate::auth::password_hash::{from_hex, to_hex};
 use crate::auth::secrets;
 use crate::error::ApiError;
+use crate::outbox;
 use serde::Deserialize;
-use shared::pass::{Booking, PassClaims, PassId, PassKind, PassSigner};
+use shared::event::{Event, Recorded};
+use shared::pass::{revocation_event_id, PassId, PassKind, PassSigner, PassSubject, SubjectRef};
 use shared::wire::v1::{KeyDto, KeysResponse, PassDto, RevocationDto, RevocationsResponse};
-use shared::{Plate, Trip};
+use shared::AccountId;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
 /// The secret holding the current signing key's seed.
@@ -38,58 +45,58 @@ pub fn signer(env: &Env) -> Result<PassSigner, ApiError> {
     Ok(PassSigner::from_seed(&seed))
 }
 
-/// A pass signed for `trip`, and the statements that store it and record its key; the caller
-/// runs them in the same batch as the trip's own change.
+/// A signed pass, and the statements that store it, record its key and record its
+/// [`Event::PassIssued`]; the caller runs them in the same batch as the subject's own change.
 pub struct Issued {
     pub pass: PassDto,
     pub statements: Vec<D1PreparedStatement>,
 }
 
+/// Signs a pass for `subject` (a trip: [`shared::pass::TripPass`]) at `now_ms`.
 pub fn issue(
     db: &D1Database,
     signer: &PassSigner,
-    trip: &Trip,
-    plate: &Plate,
-    trailer: Option<&Plate>,
-    booking: Option<Booking>,
+    subject: &impl PassSubject,
     now_ms: i64,
 ) -> Result<Issued, ApiError> {
     let id = PassId::from_bytes(&secrets::random_bytes::<6>()?)?;
-    let (valid_from, valid_until) = trip.window.pass_validity_secs();
-    let claims = PassClaims {
-        id: id.clone(),
-        kind: PassKind::Trip,
-        issued_at: now_ms / 1000,
-        valid_from,
-        valid_until,
-        gate: trip.gate.clone(),
-        plate: Some(plate.clone()),
-        trailer: trailer.cloned(),
-        booking,
-        holder_digest: None,
-    };
-    // Never issued: a validity longer than a trip pass may have. The window's rules make it
+    let of = subject.subject();
+    let claims = subject.claims(id.clone(), now_ms / 1000);
+    let (valid_from, valid_until) = (claims.valid_from, claims.valid_until);
+    // Never issued: a validity longer than the kind's maximum. A trip window's rules make it
     // impossible; if it happens anyway (an old row, a bug), nothing is signed and the key's
     // "last pass valid until" does not move.
     let code = signer.sign(&claims).map_err(|reason| {
         worker::console_error!(
-            "refusing to sign pass for trip {}: {reason} ({}..{} s, at most {} s)",
-            trip.id.as_str(),
+            "refusing to sign a {} pass for {}: {reason} ({}..{} s, at most {} s)",
+            of.kind.as_str(),
+            of.id,
             valid_from,
             valid_until,
-            PassKind::Trip.max_validity_secs()
+            of.kind.max_validity_secs()
         );
         ApiError::internal()
     })?;
     let kid = signer.kid().to_hex();
+    let trip_id = (of.kind == PassKind::Trip).then_some(of.id.as_str());
+    let issued = Event::PassIssued {
+        pass_id: id.clone(),
+        kind: of.kind,
+        subject: of.id.clone(),
+        valid_from_ms: valid_from * 1000,
+        valid_until_ms: valid_until * 1000,
+    };
     let statements = vec![
         db.prepare(
-            "INSERT INTO passes (id, trip_id, kid, code, valid_from, valid_until, issued_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO passes (id, subject_kind, subject_id, trip_id, kid, code, valid_from,
+               valid_until, issued_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .bind(&[
             id.to_hex().into(),
-            trip.id.as_str().into(),
+            of.kind.as_str().into(),
+            of.id.as_str().into(),
+            crate::sql::nullable(trip_id),
             kid.clone().into(),
             code.clone().into(),
             (valid_from as f64).into(),
@@ -108,6 +115,7 @@ pub fn issue(
             (now_ms as f64).into(),
             (valid_until as f64).into(),
         ])?,
+        outbox::record_new(db, issued, now_ms)?,
     ];
     Ok(Issued {
         pass: PassDto {
@@ -145,33 +153,83 @@ impl RevokedBecause {
     }
 }
 
-/// Revokes every unrevoked pass of a trip (run in the batch that cancels it).
-pub fn revoke_for_trip(
+/// The statements that revoke every unrevoked pass of `subject`, saying why, and record each
+/// one's [`Event::PassRevoked`]; run them in the batch of the change that is the reason (a
+/// cancel, a new pass, the trip's completion).
+pub async fn revoke(
     db: &D1Database,
-    trip_id: &str,
-    now_ms: i64,
-) -> Result<D1PreparedStatement, ApiError> {
-    revoke_for_trip_because(db, trip_id, RevokedBecause::Cancelled, now_ms)
-}
-
-/// Revokes every unrevoked pass of a trip, saying why (run in the batch of the change that is
-/// the reason: a new pass, the trip's completion, the account's disabling).
-pub fn revoke_for_trip_because(
-    db: &D1Database,
-    trip_id: &str,
+    subject: &SubjectRef,
     because: RevokedBecause,
     now_ms: i64,
-) -> Result<D1PreparedStatement, ApiError> {
-    Ok(db
-        .prepare(
-            "UPDATE passes SET revoked_at_ms = ?2, revoked_reason = ?3
-             WHERE trip_id = ?1 AND revoked_at_ms IS NULL",
-        )
-        .bind(&[
-            trip_id.into(),
-            (now_ms as f64).into(),
-            because.as_str().into(),
-        ])?)
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let selector = [subject.kind.as_str().into(), subject.id.as_str().into()];
+    let which = "subject_kind = ?1 AND subject_id = ?2";
+    revoke_matching(db, which, &selector, because, now_ms).await
+}
+
+/// [`revoke`] for the passes of every trip of an account (run in the batch that disables it).
+pub async fn revoke_for_account(
+    db: &D1Database,
+    account: &AccountId,
+    because: RevokedBecause,
+    now_ms: i64,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let which = "subject_kind = 'trip' AND trip_id IN (SELECT id FROM trips WHERE account_id = ?1)";
+    revoke_matching(db, which, &[account.as_str().into()], because, now_ms).await
+}
+
+/// Revokes the unrevoked passes `which` selects (an SQL condition on `passes` whose parameters
+/// are `selector`, from `?1`), with their events.
+///
+/// The passes to report are read first; the revocation itself is one update of the selected
+/// unrevoked passes, so a pass issued between the read and the batch is revoked too (one pass
+/// per subject stays valid at most). Each event's id follows from its pass
+/// ([`revocation_event_id`]): when two changes race to revoke the same pass, the outbox keeps
+/// the event of the one that revoked it.
+async fn revoke_matching(
+    db: &D1Database,
+    which: &str,
+    selector: &[JsValue],
+    because: RevokedBecause,
+    now_ms: i64,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        subject_id: String,
+    }
+    let unrevoked = db
+        .prepare(format!(
+            "SELECT id, subject_id FROM passes WHERE ({which}) AND revoked_at_ms IS NULL"
+        ))
+        .bind(selector)?
+        .all()
+        .await?
+        .results::<Row>()?;
+    let n = selector.len();
+    let mut binds = selector.to_vec();
+    binds.extend([(now_ms as f64).into(), because.as_str().into()]);
+    let mut statements = vec![db
+        .prepare(format!(
+            "UPDATE passes SET revoked_at_ms = ?{}, revoked_reason = ?{}
+             WHERE ({which}) AND revoked_at_ms IS NULL",
+            n + 1,
+            n + 2
+        ))
+        .bind(&binds)?];
+    for row in unrevoked {
+        let pass_id = PassId::parse_hex(&row.id).map_err(|_| ApiError::internal())?;
+        let revoked = Event::PassRevoked {
+            pass_id: pass_id.clone(),
+            subject: row.subject_id,
+            reason: because.as_str().to_owned(),
+        };
+        statements.push(outbox::record(
+            db,
+            &Recorded::new(revocation_event_id(&pass_id), now_ms, revoked),
+        )?);
+    }
+    Ok(statements)
 }
 
 /// `GET /api/keys`: the current key, and every earlier key with a pass that is still valid.

@@ -20,34 +20,12 @@ use crate::trips::Writer;
 use serde::Deserialize;
 use serde_json::json;
 use shared::pass::PassSigner;
-use shared::sync::{check_seq, ClientId, Outcome, SeqCheck, MAX_OPS_PER_SYNC};
-use shared::wire::v1::{CheckInPayload, OpKind, SyncResponse, SyncResultDto};
+use shared::sync::{canonical_write, check_seq, ClientId, Outcome, SeqCheck, MAX_OPS_PER_SYNC};
+use shared::wire::v1::{
+    CheckInPayload, Op, OpKind, SyncOp, SyncRequest, SyncResponse, SyncResultDto,
+};
 use shared::{AuditEvent, Error, ErrorCode, RateLimit, Role, YardId};
 use worker::{D1Database, D1PreparedStatement, Env};
-
-/// The request body. Payloads stay raw here: a payload that does not parse is a refused write
-/// (reported for that write alone), not a refused request that the phone would retry forever.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SyncRequest {
-    client_id: String,
-    ops: Vec<RawOp>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOp {
-    seq: u64,
-    kind: String,
-    payload: serde_json::Value,
-}
-
-impl SyncRequest {
-    /// How many writes the request carries, for the account's quota.
-    pub fn write_count(&self) -> u32 {
-        u32::try_from(self.ops.len()).unwrap_or(u32::MAX)
-    }
-}
 
 /// Counts the request's writes against the caller's per-account sync quota (every write sent
 /// counts, replays included); over it, the whole request is refused with `rate_limited` and
@@ -110,22 +88,19 @@ pub async fn sync(
             SeqCheck::Gap { .. } => Answer::plain(deferred(op.seq)),
             SeqCheck::Next => {
                 let digest = write_digest(&op.kind, &op.payload).await?;
-                // What an applied cancel cancels: the payload's trip, which the writer has
-                // checked is the caller's own (or it refuses the write).
-                let cancel_target = (op.kind == OpKind::CancelTrip.as_str())
-                    .then(|| op.payload.get("trip_id").and_then(|t| t.as_str()))
-                    .flatten()
-                    .map(str::to_owned);
-                let checked = match OpKind::parse(&op.kind) {
-                    Ok(OpKind::CheckIn) => {
+                let admitted = admit(principal, &op, now_ms);
+                // What an applied cancel cancels: its trip, which the writer checks is the
+                // caller's own (or it refuses the write).
+                let cancel_target = match &admitted {
+                    Ok(Op::CancelTrip { trip_id }) => Some(trip_id.to_string()),
+                    _ => None,
+                };
+                let checked = match admitted {
+                    Ok(Op::CheckIn { yard, check_in }) => {
                         let key = format!("{}:{}", client.as_str(), op.seq);
-                        check_in(env, db, principal, op.payload.clone(), key, now_ms).await?
+                        check_in_offline(env, db, principal, yard, check_in, key, now_ms).await?
                     }
-                    Ok(_) if principal.role == Role::YardOperator => Err(Error::new(
-                        ErrorCode::Forbidden,
-                        "a yard operator's outbox carries check-ins only",
-                    )),
-                    Ok(kind) => writer.check(kind, op.payload.clone()).await?,
+                    Ok(write) => writer.check(write).await?,
                     Err(refused) => Err(refused),
                 };
                 let record = Record {
@@ -192,55 +167,8 @@ struct Mismatch {
     sent_kind: String,
 }
 
-/// The canonical form of a write: its kind, a newline, and its payload as JSON with object
-/// keys sorted (recursively), integral numbers as integers and no whitespace. Two sends of the same write (the app keeps the
-/// payload as it queued it) give the same bytes; any change to the kind or payload does not.
-pub fn canonical_write(kind: &str, payload: &serde_json::Value) -> String {
-    fn write(value: &serde_json::Value, out: &mut String) {
-        match value {
-            serde_json::Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                out.push('{');
-                for (i, key) in keys.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&serde_json::Value::String(key.clone()).to_string());
-                    out.push(':');
-                    write(&map[key], out);
-                }
-                out.push('}');
-            }
-            serde_json::Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(item, out);
-                }
-                out.push(']');
-            }
-            // A number the phone stored and read back may come back as a float (`18000.0`):
-            // integral values are written as integers, so a resend is still the same write.
-            serde_json::Value::Number(n) => match n.as_f64() {
-                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
-                    out.push_str(&(f as i64).to_string())
-                }
-                _ => out.push_str(&n.to_string()),
-            },
-            scalar => out.push_str(&scalar.to_string()),
-        }
-    }
-    let mut out = String::with_capacity(64);
-    out.push_str(kind);
-    out.push('\n');
-    write(payload, &mut out);
-    out
-}
-
-/// The hex SHA-256 of [`canonical_write`].
+/// The hex SHA-256 of the write's canonical form ([`canonical_write`]: the bytes every stored
+/// digest was made from, never to change).
 async fn write_digest(kind: &str, payload: &serde_json::Value) -> Result<String, ApiError> {
     let canonical = canonical_write(kind, payload);
     Ok(to_hex(&secrets::sha256(canonical.as_bytes()).await?))
@@ -280,26 +208,37 @@ async fn record_mismatches(
     }
 }
 
+/// Turns a write into the typed [`Op`] the caller may make, or says why not (reported for this
+/// write alone). A yard operator's outbox carries check-ins only (refused before its payload
+/// is looked at); everyone else's, the trip owner's writes.
+fn admit(principal: &Principal, op: &SyncOp, now_ms: i64) -> Result<Op, Error> {
+    let kind = OpKind::parse(&op.kind)?;
+    if principal.role == Role::YardOperator && !kind.is_yard_operators() {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "a yard operator's outbox carries check-ins only",
+        ));
+    }
+    let write = Op::try_from(op)?;
+    write.check_at(now_ms)?;
+    Ok(write)
+}
+
 /// An operator's offline check-in: the yard's object applies it once per `client:seq` (a
-/// replay after a lost answer gets the first outcome), so it needs no D1 statements here.
-async fn check_in(
+/// replay after a lost answer gets the first outcome), so it needs no D1 statements here (its
+/// event is the yard's).
+async fn check_in_offline(
     env: &Env,
     db: &D1Database,
     principal: &Principal,
-    payload: serde_json::Value,
+    yard: YardId,
+    check_in: CheckInPayload,
     key: String,
     now_ms: i64,
 ) -> Result<Result<Vec<D1PreparedStatement>, Error>, ApiError> {
-    let payload: CheckInPayload = match serde_json::from_value(payload) {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(Error::new(ErrorCode::MalformedBody, e.to_string()))),
-    };
-    let yard = match YardId::parse(&payload.yard_id)
-        .and_then(|yard| queue::may_check_in(principal, &yard).map(|()| yard))
-    {
-        Ok(yard) => yard,
-        Err(refused) => return Ok(Err(refused)),
-    };
+    if let Err(refused) = queue::may_check_in(principal, &yard) {
+        return Ok(Err(refused));
+    }
     let yard_queue = YardQueue {
         env,
         db,
@@ -307,7 +246,7 @@ async fn check_in(
         now_ms,
     };
     Ok(yard_queue
-        .check_in_from_outbox(payload, key)
+        .check_in_from_outbox(check_in, key)
         .await?
         .map(|()| Vec::new()))
 }
@@ -436,7 +375,7 @@ async fn commit(
 async fn replayed(
     db: &D1Database,
     client: &ClientId,
-    op: &RawOp,
+    op: &SyncOp,
     digest: &str,
 ) -> Result<Answer, ApiError> {
     #[derive(Deserialize)]
@@ -530,45 +469,4 @@ fn truncate(s: &str, max_chars: usize) -> &str {
 struct ClientRow {
     account_id: String,
     last_seq: f64,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::canonical_write;
-    use serde_json::json;
-
-    #[test]
-    fn the_canonical_form_ignores_key_order_and_spacing_only() {
-        let a: serde_json::Value =
-            serde_json::from_str(r#"{"b": [1, {"y": "é", "x": null}], "a": true}"#).unwrap();
-        let b = json!({ "a": true, "b": [1, { "x": null, "y": "é" }] });
-        assert_eq!(
-            canonical_write("trip.cancel", &a),
-            canonical_write("trip.cancel", &b)
-        );
-        assert_eq!(
-            canonical_write("trip.cancel", &b),
-            "trip.cancel\n{\"a\":true,\"b\":[1,{\"x\":null,\"y\":\"é\"}]}"
-        );
-        assert_ne!(
-            canonical_write("trip.create", &b),
-            canonical_write("trip.cancel", &b)
-        );
-        let changed = json!({ "a": true, "b": [1, { "x": null, "y": "e" }] });
-        assert_ne!(
-            canonical_write("trip.cancel", &b),
-            canonical_write("trip.cancel", &changed)
-        );
-        // A number read back as a float is the same number.
-        let float: serde_json::Value = serde_json::from_str(r#"{"w": 18000.0, "f": 1.5}"#).unwrap();
-        assert_eq!(
-            canonical_write("k", &float),
-            canonical_write("k", &json!({ "f": 1.5, "w": 18000 }))
-        );
-        // The kind cannot run into the payload.
-        assert_ne!(
-            canonical_write("a", &json!("b\nc")),
-            canonical_write("a\n\"b", &json!("c"))
-        );
-    }
 }

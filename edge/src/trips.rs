@@ -1,20 +1,21 @@
 //! Vehicles and trips: the writes the outbox carries, and the owner's list.
 //!
-//! Each write is checked against `shared`'s rules and the stored state, then returned as the
-//! statements that make it, for [`crate::sync`] to commit in one batch with the client's mark.
-//! A write that breaks a rule is a [`Refused`]: recorded once and reported, never retried.
+//! Each write comes typed and valid by `shared`'s rules ([`Op`]); here it is checked against
+//! the stored state (owner, status, taken ids), then returned as the statements that make it,
+//! its domain event (`shared::event::Event`, through [`crate::outbox`]) among them, for
+//! [`crate::sync`] to commit in one batch with the client's mark. A write that breaks a rule
+//! is a [`Refused`]: recorded once and reported, never retried.
 
 use crate::error::ApiError;
-use crate::passes;
+use crate::outbox;
+use crate::passes::{self, RevokedBecause};
 use serde::Deserialize;
-use serde_json::json;
-use shared::pass::PassSigner;
-use shared::wire::v1::{
-    CancelTripDto, OpKind, PassDto, SetDeclarationDto, TripDto, TripRecordDto, TripsResponse,
-    VehicleDto,
-};
+use shared::event::Event;
+use shared::pass::{PassSigner, SubjectRef, TripPass};
+use shared::wire::v1::{Op, PassDto, TripDto, TripRecordDto, TripsResponse, VehicleDto};
 use shared::{
-    AccountId, DeclarationNumber, Error, ErrorCode, GateId, Plate, TripEvent, TripStatus, Vehicle,
+    AccountId, DeclarationNumber, Error, ErrorCode, GateId, Plate, Trip, TripEvent, TripId,
+    TripStatus, Vehicle,
 };
 use worker::{D1Database, D1PreparedStatement};
 
@@ -33,42 +34,26 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// Checks one write of the given kind; `Err` only for failures of the edge itself.
-    pub async fn check(
-        &self,
-        kind: OpKind,
-        payload: serde_json::Value,
-    ) -> Result<Checked, ApiError> {
-        match kind {
-            OpKind::RegisterVehicle => match payload_of::<VehicleDto>(payload) {
-                Ok(dto) => self.register_vehicle(dto).await,
-                Err(refused) => Ok(Err(refused)),
-            },
-            OpKind::CreateTrip => match payload_of::<TripDto>(payload) {
-                Ok(dto) => self.create_trip(dto).await,
-                Err(refused) => Ok(Err(refused)),
-            },
-            OpKind::SetDeclaration => match payload_of::<SetDeclarationDto>(payload) {
-                Ok(dto) => self.set_declaration(dto).await,
-                Err(refused) => Ok(Err(refused)),
-            },
-            OpKind::CancelTrip => match payload_of::<CancelTripDto>(payload) {
-                Ok(dto) => self.cancel_trip(dto).await,
-                Err(refused) => Ok(Err(refused)),
-            },
+    /// Checks one write (already valid by `shared`'s rules, [`Op::try_from`]) against the
+    /// stored state; `Err` only for failures of the edge itself.
+    pub async fn check(&self, op: Op) -> Result<Checked, ApiError> {
+        match op {
+            Op::RegisterVehicle(vehicle) => self.register_vehicle(vehicle).await,
+            Op::CreateTrip(trip) => self.create_trip(trip).await,
+            Op::SetDeclaration {
+                trip_id,
+                declaration,
+            } => self.set_declaration(trip_id, declaration).await,
+            Op::CancelTrip { trip_id } => self.cancel_trip(trip_id).await,
             // Check-ins are the yard's (see `sync`); a trip owner's outbox never carries one.
-            OpKind::CheckIn => Ok(Err(Error::new(
+            Op::CheckIn { .. } => Ok(Err(Error::new(
                 ErrorCode::Forbidden,
                 "only a yard operator checks vehicles in",
             ))),
         }
     }
 
-    async fn register_vehicle(&self, dto: VehicleDto) -> Result<Checked, ApiError> {
-        let vehicle = match Vehicle::try_from(dto) {
-            Ok(v) => v,
-            Err(refused) => return Ok(Err(refused)),
-        };
+    async fn register_vehicle(&self, vehicle: Vehicle) -> Result<Checked, ApiError> {
         if self
             .find_vehicle_any_owner(vehicle.id.as_str())
             .await?
@@ -101,6 +86,12 @@ impl Writer<'_> {
             )));
         }
         let dto = VehicleDto::from(&vehicle);
+        let registered = Event::VehicleRegistered {
+            vehicle_id: vehicle.id.clone(),
+            account_id: self.account.clone(),
+            plate: dto.plate.clone(),
+            trailer: dto.trailer.clone(),
+        };
         Ok(Ok(vec![
             self.db
                 .prepare(
@@ -117,15 +108,11 @@ impl Writer<'_> {
                     country_code(&dto).into(),
                     (self.now_ms as f64).into(),
                 ])?,
-            self.outbox("vehicle.registered", &dto.id, json!(dto))?,
+            outbox::record_new(self.db, registered, self.now_ms)?,
         ]))
     }
 
-    async fn create_trip(&self, dto: TripDto) -> Result<Checked, ApiError> {
-        let trip = match dto.validate(self.now_ms) {
-            Ok(t) => t,
-            Err(refused) => return Ok(Err(refused)),
-        };
+    async fn create_trip(&self, trip: Trip) -> Result<Checked, ApiError> {
         let vehicle = match self
             .find_vehicle_any_owner(trip.vehicle_id.as_str())
             .await?
@@ -154,22 +141,35 @@ impl Writer<'_> {
             Ok(s) => s,
             Err(refused) => return Ok(Err(refused)),
         };
-        // The pass carries the trip's trailer, or the vehicle's usual one.
-        let plate = Plate::parse(&vehicle.plate)?;
-        let trailer = match &trip.trailer {
-            Some(t) => Some(t.clone()),
-            None => vehicle.trailer.as_deref().map(Plate::parse).transpose()?,
-        };
+        let (plate, trailer) = vehicle.pass_plates(&trip)?;
         let issued = passes::issue(
             self.db,
             self.signer,
-            &trip,
-            &plate,
-            trailer.as_ref(),
-            None,
+            &TripPass {
+                trip: &trip,
+                plate: &plate,
+                trailer: trailer.as_ref(),
+                booking: None,
+            },
             self.now_ms,
         )?;
         let dto = TripDto::from(&trip);
+        let accepted = Event::TripCreated {
+            trip_id: trip.id.clone(),
+            account_id: self.account.clone(),
+            vehicle_id: trip.vehicle_id.clone(),
+            plate: plate.display().to_owned(),
+            trailer: trailer.as_ref().map(|t| t.display().to_owned()),
+            gate: trip.gate.clone(),
+            direction: trip.direction,
+            cargo: dto.cargo.clone(),
+            perishable: dto.perishable,
+            hs_code: dto.hs_code.clone(),
+            weight_kg: dto.weight_kg,
+            declaration: dto.declaration.clone(),
+            window_from_ms: dto.window_from_ms,
+            window_to_ms: dto.window_until_ms,
+        };
         let mut statements = vec![self
             .db
             .prepare(
@@ -196,21 +196,18 @@ impl Writer<'_> {
                 status.as_str().into(),
                 (self.now_ms as f64).into(),
             ])?];
+        // The trip's event first: its pass is issued for an accepted trip.
+        statements.push(outbox::record_new(self.db, accepted, self.now_ms)?);
         statements.extend(issued.statements);
-        statements.push(self.outbox(
-            "trip.accepted",
-            &dto.id,
-            json!({ "trip": dto, "pass_id": issued.pass.id }),
-        )?);
         Ok(Ok(statements))
     }
 
-    async fn set_declaration(&self, dto: SetDeclarationDto) -> Result<Checked, ApiError> {
-        let declaration: DeclarationNumber = match dto.declaration.parse() {
-            Ok(d) => d,
-            Err(refused) => return Ok(Err(refused)),
-        };
-        let status = match self.own_trip_status(&dto.trip_id).await? {
+    async fn set_declaration(
+        &self,
+        trip_id: TripId,
+        declaration: DeclarationNumber,
+    ) -> Result<Checked, ApiError> {
+        let status = match self.own_trip_status(&trip_id).await? {
             Ok(s) => s,
             Err(refused) => return Ok(Err(refused)),
         };
@@ -220,24 +217,26 @@ impl Writer<'_> {
                 format!("a {} trip cannot change", status.as_str()),
             )));
         }
+        let update = self
+            .db
+            .prepare("UPDATE trips SET declaration = ?2, updated_at_ms = ?3 WHERE id = ?1")
+            .bind(&[
+                trip_id.as_str().into(),
+                declaration.as_str().into(),
+                (self.now_ms as f64).into(),
+            ])?;
+        let added = Event::DeclarationAdded {
+            trip_id,
+            declaration: declaration.as_str().to_owned(),
+        };
         Ok(Ok(vec![
-            self.db
-                .prepare("UPDATE trips SET declaration = ?2, updated_at_ms = ?3 WHERE id = ?1")
-                .bind(&[
-                    dto.trip_id.as_str().into(),
-                    declaration.as_str().into(),
-                    (self.now_ms as f64).into(),
-                ])?,
-            self.outbox(
-                "trip.declaration_set",
-                &dto.trip_id,
-                json!({ "trip_id": dto.trip_id, "declaration": declaration.as_str() }),
-            )?,
+            update,
+            outbox::record_new(self.db, added, self.now_ms)?,
         ]))
     }
 
-    async fn cancel_trip(&self, dto: CancelTripDto) -> Result<Checked, ApiError> {
-        let status = match self.own_trip_status(&dto.trip_id).await? {
+    async fn cancel_trip(&self, trip_id: TripId) -> Result<Checked, ApiError> {
+        let status = match self.own_trip_status(&trip_id).await? {
             Ok(s) => s,
             Err(refused) => return Ok(Err(refused)),
         };
@@ -245,29 +244,39 @@ impl Writer<'_> {
             Ok(s) => s,
             Err(refused) => return Ok(Err(refused)),
         };
-        Ok(Ok(vec![
-            self.db
-                .prepare("UPDATE trips SET status = ?2, updated_at_ms = ?3 WHERE id = ?1")
-                .bind(&[
-                    dto.trip_id.as_str().into(),
-                    cancelled.as_str().into(),
-                    (self.now_ms as f64).into(),
-                ])?,
-            passes::revoke_for_trip(self.db, &dto.trip_id, self.now_ms)?,
-            self.outbox(
-                "trip.cancelled",
-                &dto.trip_id,
-                json!({ "trip_id": dto.trip_id }),
-            )?,
-        ]))
+        let mut statements = vec![self
+            .db
+            .prepare("UPDATE trips SET status = ?2, updated_at_ms = ?3 WHERE id = ?1")
+            .bind(&[
+                trip_id.as_str().into(),
+                cancelled.as_str().into(),
+                (self.now_ms as f64).into(),
+            ])?];
+        statements.push(outbox::record_new(
+            self.db,
+            Event::TripCancelled {
+                trip_id: trip_id.clone(),
+            },
+            self.now_ms,
+        )?);
+        statements.extend(
+            passes::revoke(
+                self.db,
+                &SubjectRef::trip(&trip_id),
+                RevokedBecause::Cancelled,
+                self.now_ms,
+            )
+            .await?,
+        );
+        Ok(Ok(statements))
     }
 
     /// The status of one of the writer's own trips; someone else's trip is "not found".
     async fn own_trip_status(
         &self,
-        trip_id: &str,
+        trip_id: &TripId,
     ) -> Result<Result<TripStatus, Refused>, ApiError> {
-        match self.find_trip_any_owner(trip_id).await? {
+        match self.find_trip_any_owner(trip_id.as_str()).await? {
             Some(row) if row.account_id == self.account.as_str() => {
                 Ok(Ok(TripStatus::parse(&row.status)?))
             }
@@ -294,27 +303,6 @@ impl Writer<'_> {
             .bind(&[id.into()])?
             .first::<TripOwnerRow>(None)
             .await?)
-    }
-
-    /// A row for the province sync, committed with the change it reports.
-    fn outbox(
-        &self,
-        topic: &str,
-        entity_id: &str,
-        payload: serde_json::Value,
-    ) -> Result<D1PreparedStatement, ApiError> {
-        Ok(self
-            .db
-            .prepare(
-                "INSERT INTO edge_outbox (topic, entity_id, payload, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )
-            .bind(&[
-                topic.into(),
-                entity_id.into(),
-                payload.to_string().into(),
-                (self.now_ms as f64).into(),
-            ])?)
     }
 }
 
@@ -353,11 +341,6 @@ pub async fn list(db: &D1Database, account: &AccountId) -> Result<TripsResponse,
     })
 }
 
-fn payload_of<T: serde::de::DeserializeOwned>(payload: serde_json::Value) -> Result<T, Refused> {
-    serde_json::from_value(payload)
-        .map_err(|e| Error::new(ErrorCode::MalformedBody, format!("payload: {e}")))
-}
-
 fn country_code(dto: &VehicleDto) -> &'static str {
     match dto.country {
         shared::Country::Vn => "VN",
@@ -390,6 +373,17 @@ struct VehicleRow {
 }
 
 impl VehicleRow {
+    /// The plates a pass of `trip` carries: the vehicle's, and the trip's trailer or else the
+    /// vehicle's usual one.
+    fn pass_plates(&self, trip: &Trip) -> Result<(Plate, Option<Plate>), ApiError> {
+        let plate = Plate::parse(&self.plate)?;
+        let trailer = match &trip.trailer {
+            Some(t) => Some(t.clone()),
+            None => self.trailer.as_deref().map(Plate::parse).transpose()?,
+        };
+        Ok((plate, trailer))
+    }
+
     fn into_dto(self) -> VehicleDto {
         VehicleDto {
             id: self.id,
@@ -465,8 +459,8 @@ impl TripRow {
 
 /// Issues a new pass for a stored trip carrying `booking` (or none): after a slot is booked,
 /// moved or cancelled. One pass per trip is valid at a time: the trip's earlier passes are
-/// revoked as superseded in the same batch (verifiers see why on the deny-list). The trip's
-/// list shows the newest pass.
+/// revoked as superseded in the same batch (verifiers see why on the deny-list), with the
+/// events of both. The trip's list shows the newest pass.
 pub async fn reissue_pass(
     db: &D1Database,
     signer: &PassSigner,
@@ -498,26 +492,34 @@ pub async fn reissue_pass(
         .trip
         .validate_stored()
         .map_err(|_| ApiError::internal())?;
-    let plate = Plate::parse(&vehicle.plate)?;
-    let trailer = match &trip.trailer {
-        Some(t) => Some(t.clone()),
-        None => vehicle.trailer.as_deref().map(Plate::parse).transpose()?,
-    };
-    let issued = passes::issue(db, signer, &trip, &plate, trailer.as_ref(), booking, now_ms)?;
-    let mut batch = vec![passes::revoke_for_trip_because(
+    let (plate, trailer) = vehicle.pass_plates(&trip)?;
+    let issued = passes::issue(
         db,
-        trip_id,
-        passes::RevokedBecause::Superseded,
+        signer,
+        &TripPass {
+            trip: &trip,
+            plate: &plate,
+            trailer: trailer.as_ref(),
+            booking,
+        },
         now_ms,
-    )?];
+    )?;
+    let mut batch = passes::revoke(
+        db,
+        &SubjectRef::trip(&trip.id),
+        RevokedBecause::Superseded,
+        now_ms,
+    )
+    .await?;
     batch.extend(issued.statements);
     db.batch(batch).await?;
     Ok(())
 }
 
 /// The trip was served at a yard: it is completed (through [`TripStatus::transition`]), its
-/// passes are revoked as completed and its booking claim released, in one batch. A trip that
-/// cannot complete (already completed, cancelled meanwhile) is left as it is.
+/// passes are revoked as completed and its booking claim released, in one batch with the
+/// events. A trip that cannot complete (already completed, cancelled meanwhile) is left as
+/// it is.
 pub async fn complete(db: &D1Database, trip_id: &str, now_ms: i64) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Status {
@@ -535,7 +537,8 @@ pub async fn complete(db: &D1Database, trip_id: &str, now_ms: i64) -> Result<(),
     let Ok(completed) = before.transition(TripEvent::Complete) else {
         return Ok(());
     };
-    db.batch(vec![
+    let trip = TripId::parse(trip_id).map_err(|_| ApiError::internal())?;
+    let mut batch = vec![
         db.prepare(
             "UPDATE trips SET status = ?2, updated_at_ms = ?3 WHERE id = ?1 AND status = ?4",
         )
@@ -545,19 +548,25 @@ pub async fn complete(db: &D1Database, trip_id: &str, now_ms: i64) -> Result<(),
             (now_ms as f64).into(),
             before.as_str().into(),
         ])?,
-        passes::revoke_for_trip_because(db, trip_id, passes::RevokedBecause::Completed, now_ms)?,
+        outbox::record_new(
+            db,
+            Event::TripCompleted {
+                trip_id: trip.clone(),
+            },
+            now_ms,
+        )?,
         db.prepare("DELETE FROM trip_bookings WHERE trip_id = ?1")
             .bind(&[trip_id.into()])?,
-        db.prepare(
-            "INSERT INTO edge_outbox (topic, entity_id, payload, created_at_ms)
-             VALUES ('trip.completed', ?1, ?2, ?3)",
+    ];
+    batch.extend(
+        passes::revoke(
+            db,
+            &SubjectRef::trip(&trip),
+            RevokedBecause::Completed,
+            now_ms,
         )
-        .bind(&[
-            trip_id.into(),
-            json!({ "trip_id": trip_id }).to_string().into(),
-            (now_ms as f64).into(),
-        ])?,
-    ])
-    .await?;
+        .await?,
+    );
+    db.batch(batch).await?;
     Ok(())
 }

@@ -11,21 +11,24 @@
 //! The operator finds the vehicle from a booking in the day's list (each carries its trip), or
 //! the officer from a scanned pass (it names the trip): the call names the trip, the plate as
 //! written on the papers and the certificate number. The number is kept only as a salted
-//! SHA-256 digest; it is never stored, logged, audited or sent back in clear.
+//! SHA-256 digest; it is never stored, logged, audited or sent back in clear. The verification,
+//! its audit entry and its event (`vehicle.verified`) commit in one batch.
 
 use crate::audit;
 use crate::auth::password_hash::to_hex;
 use crate::auth::{secrets, Principal};
 use crate::bookings;
 use crate::error::ApiError;
+use crate::outbox;
 use serde::Deserialize;
 use serde_json::json;
+use shared::event::Event;
 use shared::pass::PassId;
 use shared::wire::v1::{
     BookingReleaseDto, VehicleFoundBy, VehicleVerification, VerifyVehicleRequest,
     VerifyVehicleResponse,
 };
-use shared::{AccountId, AuditEvent, Error, ErrorCode, Plate, Responsibility};
+use shared::{AccountId, AuditEvent, Error, ErrorCode, Plate, Responsibility, VehicleId};
 use worker::{D1Database, Env};
 
 /// Bytes of the random salt drawn for each verification.
@@ -142,6 +145,11 @@ pub async fn verify(
         Responsibility::Gate(gate) => json!({ "gate_id": gate.as_str() }),
         Responsibility::None => json!({}),
     };
+    let verified = Event::VehicleVerified {
+        vehicle_id: VehicleId::parse(&row.vehicle_id).map_err(|_| ApiError::internal())?,
+        account_id: AccountId::parse(&row.account_id).map_err(|_| ApiError::internal())?,
+        by: me.account_id.clone(),
+    };
     let batch = vec![
         db.prepare(
             "UPDATE vehicles SET verified_at_ms = ?2, verified_by = ?3, registration_digest = ?4,
@@ -167,6 +175,7 @@ pub async fn verify(
                 "at": scope,
             }),
         )?,
+        outbox::record_new(db, verified, now_ms)?,
     ];
     if let Err(e) = db.batch(batch).await {
         // The partial unique index refuses a second account's verification that raced ours.

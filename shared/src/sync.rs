@@ -106,10 +106,64 @@ impl Outcome {
     }
 }
 
+/// The canonical form of a write (a [`crate::wire::v1::SyncOp`]'s kind and payload): its kind,
+/// a newline, and its payload as JSON with object keys sorted (recursively), integral numbers
+/// as integers and no whitespace. Two sends of the same write (the app keeps the payload as it
+/// queued it) give the same bytes; any change to the kind or payload does not.
+///
+/// The edge keeps the SHA-256 of these bytes with each write it dealt with (`sync_ops.digest`,
+/// migration 0007), so this form must never change: a replay of a write recorded before would
+/// no longer be recognised.
+pub fn canonical_write(kind: &str, payload: &serde_json::Value) -> String {
+    fn write(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                    out.push(':');
+                    write(&map[key], out);
+                }
+                out.push('}');
+            }
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            // A number the phone stored and read back may come back as a float (`18000.0`):
+            // integral values are written as integers, so a resend is still the same write.
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                    out.push_str(&(f as i64).to_string())
+                }
+                _ => out.push_str(&n.to_string()),
+            },
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::with_capacity(64);
+    out.push_str(kind);
+    out.push('\n');
+    write(payload, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::json;
 
     #[test]
     fn client_ids_are_checked() {
@@ -136,6 +190,41 @@ mod tests {
         assert_eq!(check_seq(5, 6), SeqCheck::Next);
         assert!(!Outcome::Deferred.is_final());
         assert!(Outcome::Rejected.is_final());
+    }
+
+    #[test]
+    fn the_canonical_form_ignores_key_order_and_spacing_only() {
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{"b": [1, {"y": "é", "x": null}], "a": true}"#).unwrap();
+        let b = json!({ "a": true, "b": [1, { "x": null, "y": "é" }] });
+        assert_eq!(
+            canonical_write("trip.cancel", &a),
+            canonical_write("trip.cancel", &b)
+        );
+        assert_eq!(
+            canonical_write("trip.cancel", &b),
+            "trip.cancel\n{\"a\":true,\"b\":[1,{\"x\":null,\"y\":\"é\"}]}"
+        );
+        assert_ne!(
+            canonical_write("trip.create", &b),
+            canonical_write("trip.cancel", &b)
+        );
+        let changed = json!({ "a": true, "b": [1, { "x": null, "y": "e" }] });
+        assert_ne!(
+            canonical_write("trip.cancel", &b),
+            canonical_write("trip.cancel", &changed)
+        );
+        // A number read back as a float is the same number.
+        let float: serde_json::Value = serde_json::from_str(r#"{"w": 18000.0, "f": 1.5}"#).unwrap();
+        assert_eq!(
+            canonical_write("k", &float),
+            canonical_write("k", &json!({ "f": 1.5, "w": 18000 }))
+        );
+        // The kind cannot run into the payload.
+        assert_ne!(
+            canonical_write("a", &json!("b\nc")),
+            canonical_write("a\n\"b", &json!("c"))
+        );
     }
 
     proptest! {

@@ -7,7 +7,7 @@
 
 use super::db;
 use serde::{Deserialize, Serialize};
-use shared::wire::v1::OpKind;
+use shared::wire::v1::{OpKind, SyncOp};
 use shared::ErrorCode;
 
 /// One record of the outbox store. Values of all kinds share the store; keys keep them apart.
@@ -36,6 +36,18 @@ pub struct PendingWrite {
     pub kind: OpKind,
     pub payload: serde_json::Value,
     pub queued_at_ms: i64,
+}
+
+impl PendingWrite {
+    /// The write as `POST /api/sync` sends it: the payload exactly as it was queued, so a
+    /// resend is the same write to the edge (same digest).
+    pub fn to_sync_op(&self) -> SyncOp {
+        SyncOp {
+            seq: self.seq,
+            kind: self.kind.as_str().to_owned(),
+            payload: self.payload.clone(),
+        }
+    }
 }
 
 /// A write the edge refused, kept to show the user why until they dismiss it.

@@ -49,6 +49,14 @@ pub const MAX_TRIP_VALIDITY_SECS: i64 = 102 * 3600;
 pub const MAX_RESIDENT_VALIDITY_SECS: i64 = 366 * 86_400;
 
 impl PassKind {
+    /// Its name in JSON and in the edge's `passes.subject_kind`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PassKind::Trip => "trip",
+            PassKind::Resident => "resident",
+        }
+    }
+
     /// The longest validity a pass of this kind may have, in seconds: no pass is signed, and
     /// none verifies valid, with a longer one.
     pub const fn max_validity_secs(self) -> i64 {

@@ -14,6 +14,7 @@
 //! - [`verify`] checks a scanned string against a trust list and a deny-list and gives a
 //!   [`Verdict`]; it never panics and never allocates more than a few kilobytes, whatever the
 //!   input.
+//! - [`PassSubject`] is what a pass is issued for (a trip: [`TripPass`]).
 //! - [`qr`] renders a pass as an SVG QR code.
 
 mod claims;
@@ -22,6 +23,7 @@ mod hex;
 mod ids;
 pub mod qr;
 mod signer;
+mod subject;
 mod verify;
 
 #[cfg(test)]
@@ -32,6 +34,7 @@ pub use claims::{
 };
 pub use ids::{Kid, PassId};
 pub use signer::{PassSigner, TrustedKey};
+pub use subject::{revocation_event_id, PassSubject, SubjectRef, TripPass};
 pub use verify::{
     decode_unverified, verify, with_revocation_reasons, Reason, Verdict, VerifyContext,
 };

@@ -1,6 +1,13 @@
-//! The phones' outbox: `POST /api/sync` answers.
+//! The phones' outbox: `POST /api/sync`, its writes and its answers.
+//!
+//! A write travels as a [`SyncOp`]: its `seq`, its `kind` and its payload, the payload kept as
+//! raw JSON. A payload that does not parse is a refused write, reported for that write alone;
+//! if the request's shape depended on it, one bad write would refuse the whole request and
+//! the phone would send it again for ever. Each write is then turned into a typed [`Op`] by
+//! `Op::try_from`, which runs the domain's validation: the edge applies only an [`Op`].
 
 use super::*;
+use crate::{DeclarationNumber, TripId};
 
 /// The kinds of write the outbox carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,6 +55,139 @@ impl OpKind {
                 )
             })
     }
+
+    /// Whether a yard operator's outbox may carry this kind: an operator only checks vehicles
+    /// in; everything else is a trip owner's.
+    pub fn is_yard_operators(self) -> bool {
+        matches!(self, OpKind::CheckIn)
+    }
+}
+
+/// `POST /api/sync`: the writes of one phone (`client_id`, see [`crate::sync::ClientId`]),
+/// in `seq` order, at most [`crate::sync::MAX_OPS_PER_SYNC`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// Checked by the edge ([`crate::sync::ClientId::parse`]), so a bad one is `invalid_id`.
+    pub client_id: String,
+    pub ops: Vec<SyncOp>,
+}
+
+impl SyncRequest {
+    /// How many writes the request carries, for the account's quota.
+    pub fn write_count(&self) -> u32 {
+        u32::try_from(self.ops.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// One write as the phone queued it. `kind` stays text and `payload` raw JSON: an unknown kind
+/// or a payload of the wrong shape is refused for this write alone ([`Op::try_from`]). The
+/// replay digest is computed from exactly these (`crate::sync::canonical_write`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncOp {
+    pub seq: u64,
+    pub kind: String,
+    pub payload: serde_json::Value,
+}
+
+/// A write the domain's rules accept, typed by its kind (the wire's `kind` + `payload`).
+///
+/// Built only by `Op::try_from(&SyncOp)`, which parses the payload of the kind and validates it
+/// without a clock; [`Op::check_at`] adds the rules that depend on the time. The rules that
+/// depend on stored state (owner, status, taken ids) are the edge's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// `vehicle.register`, payload [`VehicleDto`].
+    RegisterVehicle(Vehicle),
+    /// `trip.create`, payload [`TripDto`].
+    CreateTrip(Trip),
+    /// `trip.set_declaration`, payload [`SetDeclarationDto`].
+    SetDeclaration {
+        trip_id: TripId,
+        declaration: DeclarationNumber,
+    },
+    /// `trip.cancel`, payload [`CancelTripDto`].
+    CancelTrip { trip_id: TripId },
+    /// `queue.check_in`, payload [`CheckInPayload`] (its yard checked).
+    CheckIn {
+        yard: YardId,
+        check_in: CheckInPayload,
+    },
+}
+
+impl Op {
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Op::RegisterVehicle(_) => OpKind::RegisterVehicle,
+            Op::CreateTrip(_) => OpKind::CreateTrip,
+            Op::SetDeclaration { .. } => OpKind::SetDeclaration,
+            Op::CancelTrip { .. } => OpKind::CancelTrip,
+            Op::CheckIn { .. } => OpKind::CheckIn,
+        }
+    }
+
+    /// The rules that depend on when the write arrives: a new trip's window must not be over
+    /// at `now_ms` nor start more than sixty days later ([`ArrivalWindow::new`]).
+    pub fn check_at(&self, now_ms: i64) -> Result<(), Error> {
+        match self {
+            Op::CreateTrip(trip) => {
+                ArrivalWindow::new(trip.window.from_ms(), trip.window.until_ms(), now_ms).map(drop)
+            }
+            Op::RegisterVehicle(_)
+            | Op::SetDeclaration { .. }
+            | Op::CancelTrip { .. }
+            | Op::CheckIn { .. } => Ok(()),
+        }
+    }
+}
+
+impl TryFrom<&SyncOp> for Op {
+    type Error = Error;
+
+    /// An unknown kind or a payload of the wrong shape is `malformed_body`; a payload that
+    /// breaks a rule, that rule's code.
+    fn try_from(op: &SyncOp) -> Result<Self, Error> {
+        let payload = &op.payload;
+        match OpKind::parse(&op.kind)? {
+            OpKind::RegisterVehicle => {
+                Vehicle::try_from(payload_of::<VehicleDto>(payload)?).map(Op::RegisterVehicle)
+            }
+            OpKind::CreateTrip => payload_of::<TripDto>(payload)?
+                .validate_stored()
+                .map(Op::CreateTrip),
+            OpKind::SetDeclaration => {
+                let dto = payload_of::<SetDeclarationDto>(payload)?;
+                let declaration = dto.declaration.parse()?;
+                Ok(Op::SetDeclaration {
+                    trip_id: trip_named(&dto.trip_id)?,
+                    declaration,
+                })
+            }
+            OpKind::CancelTrip => Ok(Op::CancelTrip {
+                trip_id: trip_named(&payload_of::<CancelTripDto>(payload)?.trip_id)?,
+            }),
+            OpKind::CheckIn => {
+                let check_in = CheckInPayload::deserialize(payload)
+                    .map_err(|e| Error::new(ErrorCode::MalformedBody, e.to_string()))?;
+                Ok(Op::CheckIn {
+                    yard: YardId::parse(&check_in.yard_id)?,
+                    check_in,
+                })
+            }
+        }
+    }
+}
+
+fn payload_of<'a, T: Deserialize<'a>>(payload: &'a serde_json::Value) -> Result<T, Error> {
+    T::deserialize(payload)
+        .map_err(|e| Error::new(ErrorCode::MalformedBody, format!("payload: {e}")))
+}
+
+/// The trip a write names. An id that is not even well-formed names none of the caller's
+/// trips: `not_found`, the answer for any trip that is not theirs.
+fn trip_named(id: &str) -> Result<TripId, Error> {
+    TripId::parse(id).map_err(|_| Error::new(ErrorCode::NotFound, "no such trip of yours"))
 }
 
 /// One write's outcome in a [`SyncResponse`].
@@ -71,4 +211,146 @@ pub struct SyncResultDto {
 pub struct SyncResponse {
     pub last_seq: u64,
     pub results: Vec<SyncResultDto>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: i64 = 1_800_000_000_000;
+    const HOUR: i64 = 3_600_000;
+
+    fn op(kind: &str, payload: serde_json::Value) -> SyncOp {
+        SyncOp {
+            seq: 1,
+            kind: kind.into(),
+            payload,
+        }
+    }
+
+    fn trip_payload() -> serde_json::Value {
+        json!({
+            "id": "t-3n8d0p6yr2", "vehicle_id": "v-7k2m9q4xw1", "driver_name": "Nguyễn Văn An",
+            "gate_id": "huu-nghi", "direction": "export", "cargo": "Thanh long",
+            "perishable": true, "weight_kg": 18000,
+            "window_from_ms": NOW + HOUR, "window_until_ms": NOW + 4 * HOUR
+        })
+    }
+
+    fn code_of(kind: &str, payload: serde_json::Value) -> ErrorCode {
+        Op::try_from(&op(kind, payload)).unwrap_err().code()
+    }
+
+    #[test]
+    fn the_request_keeps_the_wire_shape() {
+        let text = r#"{"client_id":"c_0123456789abcdef","ops":[{"seq":1,"kind":"trip.cancel","payload":{"trip_id":"t-1"}},{"seq":2,"kind":"trip.delete","payload":[1]}]}"#;
+        let request: SyncRequest = serde_json::from_str(text).unwrap();
+        assert_eq!(request.write_count(), 2);
+        assert_eq!(request.ops[1].kind, "trip.delete");
+        assert_eq!(serde_json::to_string(&request).unwrap(), text);
+        // A field the protocol does not know is refused, in the request and in a write.
+        assert!(
+            serde_json::from_str::<SyncRequest>(r#"{"client_id":"x","ops":[],"x":1}"#).is_err()
+        );
+        assert!(serde_json::from_str::<SyncRequest>(
+            r#"{"client_id":"x","ops":[{"seq":1,"kind":"k","payload":{},"x":1}]}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn each_kind_becomes_its_typed_write() {
+        let vehicle = json!({
+            "id": "v-7k2m9q4xw1", "plate": "29c12345", "vehicle_type": "truck", "country": "VN"
+        });
+        let Op::RegisterVehicle(v) = Op::try_from(&op("vehicle.register", vehicle)).unwrap() else {
+            panic!("not a vehicle")
+        };
+        assert!(v.plate.same_vehicle(&Plate::parse("29C-123.45").unwrap()));
+
+        let created = Op::try_from(&op("trip.create", trip_payload())).unwrap();
+        assert_eq!(created.kind(), OpKind::CreateTrip);
+        assert_eq!(created.check_at(NOW), Ok(()));
+
+        assert_eq!(
+            Op::try_from(&op(
+                "trip.set_declaration",
+                json!({ "trip_id": "t-1", "declaration": "1234 5678 9012" })
+            ))
+            .unwrap(),
+            Op::SetDeclaration {
+                trip_id: TripId::parse("t-1").unwrap(),
+                declaration: "123456789012".parse().unwrap(),
+            }
+        );
+        assert_eq!(
+            Op::try_from(&op("trip.cancel", json!({ "trip_id": "t-1" }))).unwrap(),
+            Op::CancelTrip {
+                trip_id: TripId::parse("t-1").unwrap()
+            }
+        );
+        let check_in = Op::try_from(&op(
+            "queue.check_in",
+            json!({ "yard_id": "hn-fruit", "pass": "BP1:x", "scanned_at_ms": NOW }),
+        ))
+        .unwrap();
+        assert_eq!(check_in.kind(), OpKind::CheckIn);
+        assert!(check_in.kind().is_yard_operators());
+        for kind in OpKind::ALL {
+            assert_eq!(kind.is_yard_operators(), kind == OpKind::CheckIn);
+        }
+    }
+
+    #[test]
+    fn a_bad_write_is_refused_with_the_rule_it_breaks() {
+        assert_eq!(code_of("trip.delete", json!({})), ErrorCode::MalformedBody);
+        assert_eq!(code_of("trip.cancel", json!([1])), ErrorCode::MalformedBody);
+        assert_eq!(
+            code_of("trip.cancel", json!({ "trip_id": "t-1", "why": "no" })),
+            ErrorCode::MalformedBody
+        );
+        // A trip id that cannot exist is no trip of the caller's.
+        assert_eq!(
+            code_of("trip.cancel", json!({ "trip_id": "T 1" })),
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            code_of(
+                "trip.set_declaration",
+                json!({ "trip_id": "t-1", "declaration": "12" })
+            ),
+            ErrorCode::InvalidDeclarationNumber
+        );
+        assert_eq!(
+            code_of(
+                "vehicle.register",
+                json!({ "id": "v-1", "plate": "nope", "vehicle_type": "truck", "country": "VN" })
+            ),
+            ErrorCode::InvalidPlate
+        );
+        let mut backwards = trip_payload();
+        backwards["window_until_ms"] = json!(NOW);
+        assert_eq!(code_of("trip.create", backwards), ErrorCode::InvalidWindow);
+        assert_eq!(
+            code_of(
+                "queue.check_in",
+                json!({ "yard_id": "Not A Yard", "pass": "BP1:x", "scanned_at_ms": NOW })
+            ),
+            ErrorCode::InvalidId
+        );
+    }
+
+    #[test]
+    fn a_trip_whose_window_is_over_is_refused_when_it_arrives() {
+        let created = Op::try_from(&op("trip.create", trip_payload())).unwrap();
+        assert_eq!(
+            created.check_at(NOW + 5 * HOUR).unwrap_err().code(),
+            ErrorCode::InvalidWindow
+        );
+        assert_eq!(
+            created.check_at(NOW - 61 * 24 * HOUR).unwrap_err().code(),
+            ErrorCode::InvalidWindow
+        );
+    }
 }
