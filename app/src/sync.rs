@@ -37,6 +37,9 @@ pub struct SyncState {
 thread_local! {
     static STATE: Cell<Option<SyncState>> = const { Cell::new(None) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
+    /// Counts [`forget_account`] calls: a refresh that started before one saves nothing (its
+    /// answer belongs to a session the person has just ended on this phone).
+    static FORGOTTEN: Cell<u64> = const { Cell::new(0) };
 }
 
 impl SyncState {
@@ -149,6 +152,7 @@ pub async fn waiting_writes(account_id: &str, online: bool) -> Result<usize, Str
 /// show the next person someone's trips and passes): its saved trips, passes and queue
 /// places, its outbox, and the screens' copies of them.
 pub async fn forget_account(account_id: &str) {
+    FORGOTTEN.with(|f| f.set(f.get().wrapping_add(1)));
     if let Err(e) = snapshots::clear_account(account_id).await {
         leptos::logging::warn!("could not clear the account's saved trips: {e}");
     }
@@ -262,6 +266,7 @@ async fn drain_once() -> usize {
 
 /// Fetches the account's trips (and passes) and keeps them for offline use.
 pub async fn refresh_trips(account_id: &str) {
+    let forgotten_before = FORGOTTEN.with(Cell::get);
     if let Ok(response) = api::trips().await {
         let (bookings, releases) = match api::my_bookings().await {
             Ok(b) => (b.bookings, b.releases),
@@ -278,6 +283,11 @@ pub async fn refresh_trips(account_id: &str) {
             bookings,
             releases,
         };
+        // Signed out while the answer was on its way: keep nothing (the sign-out has already
+        // cleared what was saved; saving now would put the trips back on a shared phone).
+        if FORGOTTEN.with(Cell::get) != forgotten_before {
+            return;
+        }
         snapshots::save_trips(account_id, &snapshot).await;
         if let Some(state) = current() {
             state.trips.set(Some(snapshot));

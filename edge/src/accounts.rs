@@ -144,10 +144,10 @@ fn new_account_id() -> Result<AccountId, ApiError> {
 }
 
 fn phone_taken() -> ApiError {
-    ApiError::new(
+    ApiError::from(shared::Error::new(
         ErrorCode::PhoneTaken,
         "an account with this phone number exists",
-    )
+    ))
 }
 
 /// Inserts an account; `Ok(false)` when the phone number is taken (nothing is written).
@@ -365,10 +365,10 @@ pub async fn sign_in(
         }
     };
     if account.disabled_at_ms.is_some() {
-        return Err(ApiError::new(
+        return Err(ApiError::from(shared::Error::new(
             ErrorCode::AccountDisabled,
             "this account is disabled",
-        ));
+        )));
     }
     budget.refund(db).await?;
     if !known {
@@ -385,10 +385,10 @@ pub async fn sign_in(
                     minutes: (limits.code_ttl_ms + 59_999) / 60_000,
                 };
                 sms.send(db, &phone, &text.render(), now_ms).await?;
-                return Err(ApiError::new(
+                return Err(ApiError::from(shared::Error::new(
                     ErrorCode::CodeRequired,
                     "a new device: a code was sent to the phone by SMS",
-                ));
+                )));
             }
         }
     }
@@ -441,10 +441,10 @@ pub async fn reset_password(
         .await?
         .ok_or_else(|| ApiError::from(shared::otp::wrong_code()))?;
     if account.disabled_at_ms.is_some() {
-        return Err(ApiError::new(
+        return Err(ApiError::from(shared::Error::new(
             ErrorCode::AccountDisabled,
             "this account is disabled",
-        ));
+        )));
     }
     let new_hash = secrets::hash_password(&req.new_password).await?;
     let (token, token_hash) = auth::new_token().await?;
@@ -476,10 +476,10 @@ pub async fn reset_password(
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(
+    ApiError::from(shared::Error::new(
         ErrorCode::InvalidCredentials,
         "the phone number or password is wrong",
-    )
+    ))
 }
 
 /// `POST /api/auth/signout`: ends this session (a repeat changes nothing).
@@ -612,10 +612,10 @@ pub async fn create_staff(
         Responsibility::Gate(gate) => crate::gates::gate_exists(db, gate).await?,
     };
     if !binding_exists {
-        return Err(ApiError::new(
+        return Err(ApiError::from(shared::Error::new(
             ErrorCode::InvalidBinding,
             "no such yard or gate",
-        ));
+        )));
     }
     if find_by_phone(db, &new.phone).await?.is_some() {
         return Err(phone_taken());
@@ -665,10 +665,10 @@ pub async fn set_disabled(
     now_ms: i64,
 ) -> Result<AccountDto, ApiError> {
     if disabled && *target == admin.account_id {
-        return Err(ApiError::new(
+        return Err(ApiError::from(shared::Error::new(
             ErrorCode::Forbidden,
             "admins cannot disable their own account",
-        ));
+        )));
     }
     let account = find_by_id(db, target)
         .await?

@@ -33,10 +33,10 @@ fn fresh_code() -> Result<OneTimeCode, ApiError> {
 
 fn locked(retry_after_ms: i64) -> ApiError {
     let secs = u32::try_from((retry_after_ms.max(1) + 999) / 1000).unwrap_or(u32::MAX);
-    ApiError::new(
+    ApiError::from(shared::Error::new(
         ErrorCode::RateLimited,
         format!("too many wrong codes; try again in {secs} s"),
-    )
+    ))
     .with_retry_after(secs)
 }
 

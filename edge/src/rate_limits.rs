@@ -68,10 +68,10 @@ pub async fn check_n(
     let count = u32::try_from(counter.count as i64).unwrap_or(u32::MAX);
     match limit.retry_after_secs(count, counter.window_start_ms as i64, now_ms) {
         None => Ok(()),
-        Some(secs) => Err(ApiError::new(
+        Some(secs) => Err(ApiError::from(shared::Error::new(
             ErrorCode::RateLimited,
             format!("too many attempts; try again in {secs} s"),
-        )
+        ))
         .with_retry_after(secs)),
     }
 }

@@ -110,7 +110,7 @@ impl Sms {
 }
 
 fn unavailable(message: &str) -> ApiError {
-    ApiError::new(ErrorCode::SmsUnavailable, message)
+    ApiError::from(shared::Error::new(ErrorCode::SmsUnavailable, message))
 }
 
 /// `GET /api/dev/sms?phone=`: the double's messages to one phone, newest first. The caller

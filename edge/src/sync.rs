@@ -278,10 +278,10 @@ async fn claim_client(
     .await?;
     let row = read_client(db, client).await?;
     if row.account_id != principal.account_id.as_str() {
-        return Err(ApiError::new(
+        return Err(ApiError::from(Error::new(
             ErrorCode::Forbidden,
             "this client id belongs to another account",
-        ));
+        )));
     }
     Ok(row.last_seq as u64)
 }

@@ -75,22 +75,22 @@ pub fn authorize(
     let principal = match auth {
         Authentication::SignedIn(p) => p,
         Authentication::Anonymous | Authentication::Invalid => {
-            return Err(ApiError::new(
+            return Err(ApiError::from(shared::Error::new(
                 ErrorCode::Unauthenticated,
                 "sign in to do this",
-            ))
+            )))
         }
         Authentication::Expired => {
-            return Err(ApiError::new(
+            return Err(ApiError::from(shared::Error::new(
                 ErrorCode::SessionExpired,
                 "the session has ended; sign in again",
-            ))
+            )))
         }
         Authentication::Disabled => {
-            return Err(ApiError::new(
+            return Err(ApiError::from(shared::Error::new(
                 ErrorCode::AccountDisabled,
                 "this account is disabled",
-            ))
+            )))
         }
     };
     let allowed = match access {
@@ -106,10 +106,10 @@ pub fn authorize(
     if allowed {
         Ok(())
     } else {
-        Err(ApiError::new(
+        Err(ApiError::from(shared::Error::new(
             ErrorCode::Forbidden,
             "this account may not do this",
-        ))
+        )))
     }
 }
 

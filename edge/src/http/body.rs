@@ -15,19 +15,19 @@ pub fn parse_json_body<T: DeserializeOwned>(
         .and_then(|ct| ct.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
-        return Err(ApiError::new(
+        return Err(ApiError::from(shared::Error::new(
             ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
-        ));
+        )));
     }
     if bytes.len() > MAX_BODY_BYTES {
         return Err(ApiError::payload_too_large());
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
+        ApiError::from(shared::Error::new(
             ErrorCode::MalformedBody,
             format!("the body is not the expected JSON: {e}"),
-        )
+        ))
     })
 }
 

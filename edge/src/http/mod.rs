@@ -129,10 +129,10 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 .map(|v| v.trim().parse::<i64>())
                 .transpose()
                 .map_err(|_| {
-                    ApiError::new(
+                    ApiError::from(shared::Error::new(
                         shared::ErrorCode::MalformedBody,
                         "`since` is an instant in milliseconds",
-                    )
+                    ))
                 })?;
             json(&passes::deny_list(&db, now, since).await?)
         }
