@@ -17,14 +17,45 @@ pub fn new_event(event: Event, now_ms: i64) -> Result<Recorded, ApiError> {
 
 /// The statement that appends `recorded` to the outbox (nothing if its id is already there).
 pub fn record(db: &D1Database, recorded: &Recorded) -> Result<D1PreparedStatement, ApiError> {
+    insert(db, recorded, When::Always)
+}
+
+/// Like [`record`], but the event is written only if the statement just before it in the
+/// batch changed a row (SQLite's `changes()`): for a guarded update (`… WHERE status = ?`)
+/// that a concurrent change may have made a no-op, so no event reports what did not happen.
+pub fn record_if_changed(
+    db: &D1Database,
+    recorded: &Recorded,
+) -> Result<D1PreparedStatement, ApiError> {
+    insert(db, recorded, When::PreviousChanged)
+}
+
+/// Whether an event's row is written unconditionally or only after a change.
+enum When {
+    Always,
+    PreviousChanged,
+}
+
+fn insert(
+    db: &D1Database,
+    recorded: &Recorded,
+    when: When,
+) -> Result<D1PreparedStatement, ApiError> {
     let payload = serde_json::to_string(recorded).map_err(|_| ApiError::internal())?;
     let trip = recorded.event.trip_id().map(|t| t.to_string());
     Ok(db
-        .prepare(
-            "INSERT OR IGNORE INTO edge_outbox
-               (event_id, version, topic, entity_id, trip_id, payload, created_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
+        .prepare(match when {
+            When::Always => {
+                "INSERT OR IGNORE INTO edge_outbox
+                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            }
+            When::PreviousChanged => {
+                "INSERT OR IGNORE INTO edge_outbox
+                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0"
+            }
+        })
         .bind(&[
             recorded.id.as_str().into(),
             f64::from(recorded.version).into(),

@@ -548,12 +548,15 @@ pub async fn complete(db: &D1Database, trip_id: &str, now_ms: i64) -> Result<(),
             (now_ms as f64).into(),
             before.as_str().into(),
         ])?,
-        outbox::record_new(
+        // Only if the update above completed it (a cancel may have come first).
+        outbox::record_if_changed(
             db,
-            Event::TripCompleted {
-                trip_id: trip.clone(),
-            },
-            now_ms,
+            &outbox::new_event(
+                Event::TripCompleted {
+                    trip_id: trip.clone(),
+                },
+                now_ms,
+            )?,
         )?,
         db.prepare("DELETE FROM trip_bookings WHERE trip_id = ?1")
             .bind(&[trip_id.into()])?,
