@@ -46,51 +46,12 @@ impl YardClient<'_> {
             gate,
             config: YardConfig::from_yard(&yard),
         };
-        self.post(Some(setup), method, self.now_ms).await
+        post(self.env, &self.yard, Some(setup), method, self.now_ms).await
     }
 
     /// The object's own counters (the caller checked that the yard exists).
     pub async fn status(env: &Env, yard: &YardId) -> Result<YardStatusResponse, ApiError> {
-        let db = env.d1(crate::bindings::DB_BINDING)?;
-        let client = YardClient {
-            env,
-            db: &db,
-            yard: yard.clone(),
-            now_ms: crate::clock::now_ms(),
-        };
-        client.post(None, Status {}, client.now_ms).await
-    }
-
-    async fn post<M: YardMethod>(
-        &self,
-        setup: Option<YardSetup>,
-        method: M,
-        now_ms: i64,
-    ) -> Result<M::Answer, ApiError> {
-        let envelope = Envelope {
-            yard: self.yard.clone(),
-            setup,
-            now_ms,
-            request: method.into(),
-        };
-        let body = serde_json::to_string(&envelope).map_err(|_| ApiError::internal())?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(body.into()));
-        let req = Request::new_with_init(&format!("https://yard{CALL_PATH}"), &init)?;
-        let mut response = self.stub()?.fetch_with_request(req).await?;
-        let text = response.text().await?;
-        let answer: WireAnswer<M::Answer> = super::from_json(&text).map_err(|e| {
-            worker::console_error!("yard {}: unreadable answer: {e}", self.yard);
-            ApiError::internal()
-        })?;
-        answer.map_err(|body| ApiError::from(shared::Error::from(body)))
-    }
-
-    fn stub(&self) -> Result<worker::Stub, ApiError> {
-        Ok(self
-            .env
-            .durable_object(YARDS_BINDING)?
-            .get_by_name(self.yard.as_str())?)
+        post(env, yard, None, Status {}, crate::clock::now_ms()).await
     }
 
     /// Hands a phone's WebSocket upgrade to the yard's object, which keeps the socket (and
@@ -102,9 +63,7 @@ impl YardClient<'_> {
         trip_id: &str,
         upgrade: &Request,
     ) -> Result<Response, ApiError> {
-        let stub = env
-            .durable_object(YARDS_BINDING)?
-            .get_by_name(yard.as_str())?;
+        let stub = stub(env, yard)?;
         let headers = Headers::new();
         for (name, value) in upgrade.headers().entries() {
             if name == "authorization" {
@@ -128,4 +87,38 @@ impl YardClient<'_> {
         let req = Request::new_with_init(&format!("https://yard{LIVE_PATH}"), &init)?;
         Ok(stub.fetch_with_request(req).await?)
     }
+}
+
+/// Sends one call in its envelope and reads its answer (see the module's doc).
+async fn post<M: YardMethod>(
+    env: &Env,
+    yard: &YardId,
+    setup: Option<YardSetup>,
+    method: M,
+    now_ms: i64,
+) -> Result<M::Answer, ApiError> {
+    let envelope = Envelope {
+        yard: yard.clone(),
+        setup,
+        now_ms,
+        request: method.into(),
+    };
+    let body = serde_json::to_string(&envelope).map_err(|_| ApiError::internal())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(body.into()));
+    let req = Request::new_with_init(&format!("https://yard{CALL_PATH}"), &init)?;
+    let mut response = stub(env, yard)?.fetch_with_request(req).await?;
+    let text = response.text().await?;
+    let answer: WireAnswer<M::Answer> = super::from_json(&text).map_err(|e| {
+        worker::console_error!("yard {yard}: unreadable answer: {e}");
+        ApiError::internal()
+    })?;
+    answer.map_err(|body| ApiError::from(shared::Error::from(body)))
+}
+
+/// The yard's object: one per yard, named by its id.
+fn stub(env: &Env, yard: &YardId) -> Result<worker::Stub, ApiError> {
+    Ok(env
+        .durable_object(YARDS_BINDING)?
+        .get_by_name(yard.as_str())?)
 }
