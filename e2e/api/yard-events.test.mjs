@@ -86,6 +86,8 @@ test("a yard's events reach the outbox in order, none lost or doubled across a c
   const view = await queueView(op.token, YARD);
 
   const events = await yardEvents();
+  t.diagnostic(events.map((e) => `${e.seq} ${e.topic} ${e.entity_id}`).join("; "));
+  t.diagnostic(`called: ${calledIds}; entries: ${[...entries.values()]}`);
   const ids = events.map((e) => e.event_id);
   assert.equal(new Set(ids).size, ids.length, `no event twice: ${ids}`);
   assert.deepEqual(
