@@ -1,5 +1,6 @@
 // A yard's events reach the edge outbox in order, each once, across a crash of the runtime:
-// bookings, check-ins and calls at yard cn-1 (gate coc-nam, used by no other test), then
+// bookings, check-ins and calls at yard cn-1 (gate coc-nam; queue.test.mjs also uses it, so
+// what was there before this test is read first and set apart), then
 // `wrangler dev` killed (SIGKILL) with check-ins in flight, restarted, and one more call, which
 // copies whatever the object stored but had not yet copied. `edge_outbox` must then hold one
 // event per acknowledged operation (and per entry the object holds), none twice, numbered
@@ -8,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driverWithPass, listTrips } from "../lib/trips.mjs";
 import { book, d1, getConfig, localDate, nextSlotStart } from "../lib/bookings.mjs";
-import { callNext, checkIn, operatorFor, queueView } from "../lib/queue.mjs";
+import { callNext, checkIn, operatorFor, queueView, serve } from "../lib/queue.mjs";
 import { restartWorker, workerSettings } from "../lib/worker.mjs";
 
 const YARD = "cn-1";
@@ -38,6 +39,9 @@ test("a yard's events reach the outbox in order, none lost or doubled across a c
   const slot = nextSlotStart(config);
   const drivers = [];
   for (let i = 0; i < 14; i += 1) drivers.push(await driver());
+  const entriesOf = (view) => [...view.lanes.flatMap((l) => l.waiting), ...view.called];
+  const before = await yardEvents();
+  const heldBefore = new Set(entriesOf(await queueView(op.token, YARD)).map((e) => e.id));
 
   // Acknowledged one by one: four bookings, six check-ins, a call.
   const booked = [];
@@ -85,17 +89,19 @@ test("a yard's events reach the outbox in order, none lost or doubled across a c
   calledIds.push(...after.json.called.map((e) => e.id));
   const view = await queueView(op.token, YARD);
 
-  const events = await yardEvents();
+  const all = await yardEvents();
+  assert.deepEqual(all.slice(0, before.length).map((e) => e.event_id), before.map((e) => e.event_id));
+  const events = all.slice(before.length);
   t.diagnostic(events.map((e) => `${e.seq} ${e.topic} ${e.entity_id}`).join("; "));
   t.diagnostic(`called: ${calledIds}; entries: ${[...entries.values()]}`);
-  const ids = events.map((e) => e.event_id);
+  const ids = all.map((e) => e.event_id);
   assert.equal(new Set(ids).size, ids.length, `no event twice: ${ids}`);
   assert.deepEqual(
-    events.map((e) => e.seq),
-    events.map((_, i) => i + 1),
+    all.map((e) => e.seq),
+    all.map((_, i) => i + 1),
     `numbered 1, 2, ... in the order written: ${ids}`
   );
-  for (const e of events) {
+  for (const e of all) {
     assert.equal(e.payload.id, e.event_id);
     assert.equal(e.payload.type, e.topic);
     assert.equal(e.payload.yard_id, YARD);
@@ -106,7 +112,7 @@ test("a yard's events reach the outbox in order, none lost or doubled across a c
   assert.deepEqual(of("booking.made").map((e) => e.entity_id).sort(), [...booked].sort());
   // Every entry the yard holds (acknowledged, or stored before its answer was cut off): one
   // queue.checked_in; every acknowledged check-in among them.
-  const held = [...view.lanes.flatMap((l) => l.waiting), ...view.called];
+  const held = entriesOf(view).filter((e) => !heldBefore.has(e.id));
   for (const [, entry] of entries) assert.ok(held.some((e) => e.id === entry), `entry ${entry} is held`);
   assert.deepEqual(
     of("queue.checked_in").map((e) => e.entity_id).sort(),
@@ -123,4 +129,8 @@ test("a yard's events reach the outbox in order, none lost or doubled across a c
   assert.deepEqual(of("queue.called").map((e) => e.entity_id), calledIds);
   // Nothing else happened at this yard.
   assert.equal(events.length, booked.length + held.length + calledIds.length, `${events.map((e) => e.topic)}`);
+
+  // Leave the yard empty for whoever comes next: every vehicle called and served.
+  for (const lane of ["general", "perishable"]) await callNext(op.token, YARD, lane, 20);
+  for (const e of (await queueView(op.token, YARD)).called) await serve(op.token, YARD, e.id);
 });
