@@ -3,6 +3,7 @@
 #   worker.sh start PORT STATE_DIR [WRANGLER_ARGS...]
 #                                    starts it, waits for /api/health, prints nothing else
 #   worker.sh stop PORT              stops the one started for PORT, by its PID
+#   worker.sh kill PORT              kills it at once (SIGKILL, no shutdown: a crash)
 # The PID file lives in .wrangler/pids/; the log in .wrangler/logs/dev-PORT.log.
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -23,6 +24,19 @@ stop() {
     sleep 0.1
   done
   kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
+# The runtime dies mid-request, as in a crash: no signal it could handle.
+hard_kill() {
+  [ -f "$pid_file" ] || return 0
+  local pid
+  pid="$(cat "$pid_file")"
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 -- "-$pid" 2>/dev/null || break
+    sleep 0.1
+  done
   rm -f "$pid_file"
 }
 
@@ -50,5 +64,6 @@ case "$cmd" in
     exit 1
     ;;
   stop) stop ;;
-  *) echo "usage: worker.sh start PORT STATE_DIR | stop PORT" >&2; exit 2 ;;
+  kill) hard_kill ;;
+  *) echo "usage: worker.sh start PORT STATE_DIR | stop PORT | kill PORT" >&2; exit 2 ;;
 esac

@@ -36,13 +36,14 @@ async function healthy() {
 }
 
 /// Stops the Worker by its PID and starts it again on the same port and state; resolves once
-/// it answers /api/health. Returns how long it took, in ms.
-export async function restartWorker() {
+/// it answers /api/health. Returns how long it took, in ms. `{ hard: true }` kills it instead
+/// (SIGKILL: a crash, with requests in flight cut off) before starting it again.
+export async function restartWorker({ hard = false } = {}) {
   const s = workerSettings();
   if (!s) throw new Error("BORDERPASS_PORT and BORDERPASS_STATE are needed to restart the Worker");
   const started = Date.now();
   const run = promisify(execFile);
-  await run("bash", ["scripts/worker.sh", "stop", s.port], { cwd: ROOT });
+  await run("bash", ["scripts/worker.sh", hard ? "kill" : "stop", s.port], { cwd: ROOT });
   if (await healthy()) throw new Error(`the Worker on port ${s.port} still answers after stopping it`);
   await run("bash", ["scripts/worker.sh", "start", s.port, s.state, ...s.args], { cwd: ROOT, timeout: 120_000 });
   for (let i = 0; i < 150 && !(await healthy()); i += 1) await new Promise((r) => setTimeout(r, 200));

@@ -9,58 +9,65 @@ use crate::auth::Principal;
 use crate::availability_cache;
 use crate::error::ApiError;
 use crate::gates;
-use crate::yard_booking::{BookingCall, BookingEnvelope, TripFactsDto};
-use crate::yard_call::YardCall;
+use crate::yard_protocol::{
+    Availability, Book, Cancel, CancelByYard, DayBookings, GetConfig, Reschedule, SetConfig,
+    TripFactsDto, YardClient,
+};
 use crate::{passes, rate_limits, trips};
 use serde::Deserialize;
 use serde_json::json;
-use shared::booking::{Booking, BookingRefusal, BookingStatus, IdempotencyKey, YardConfig};
+use shared::booking::{
+    Booking, BookingId, BookingRefusal, BookingStatus, DayAvailability, IdempotencyKey, LocalDate,
+    YardConfig,
+};
 use shared::pass::Booking as PassBooking;
 use shared::wire::v1::{
     BookSlotRequest, DayBookingsResponse, MyBookingsResponse, NewBooking, RescheduleBookingRequest,
     SlotChoice, YardSettings,
 };
+use shared::yard::BookingAnswer;
 use shared::{AuditEvent, ErrorCode, RateLimit, TripStatus, YardId};
-use worker::{D1Database, Env, Response};
+use worker::{D1Database, Env};
 
-/// One yard's booking calls for one request.
-pub struct YardBooking<'a> {
-    pub env: &'a Env,
-    pub db: &'a D1Database,
-    pub yard: YardId,
-    pub now_ms: i64,
+/// `GET …/availability`: the object's answer, or (anonymous, at the real clock) a few
+/// seconds' memory of it (see [`crate::availability_cache`]).
+pub enum AvailabilityBody {
+    Answer(DayAvailability),
+    /// The JSON as remembered; `cache` is `hit` (it was there) or `miss` (just fetched).
+    Remembered {
+        json: String,
+        cache: &'static str,
+    },
 }
 
-impl YardBooking<'_> {
+/// The booking routes, as calls of the yard's client.
+impl YardClient<'_> {
     /// A day's slots. `public`: an anonymous call at the real clock, answered from a few
-    /// seconds' memory when it can (see [`crate::availability_cache`]), so floods of them do
-    /// not reach the yard's object; everyone else gets the object's own answer.
+    /// seconds' memory when it can, so floods of them do not reach the yard's object;
+    /// everyone else gets the object's own answer.
     pub async fn availability(
         &self,
         date: Option<String>,
         public: bool,
-    ) -> Result<Response, ApiError> {
-        let date = required(date, "date")?;
-        if !public {
-            return self.send(BookingCall::Availability { date }).await;
-        }
+    ) -> Result<AvailabilityBody, ApiError> {
         // A date that does not parse never reaches the object (nor the memory).
-        let day = crate::yard_booking::parse_date(&date)?;
+        let date = LocalDate::parse(&required(date, "date")?)?;
+        if !public {
+            return Ok(AvailabilityBody::Answer(
+                self.send(Availability { date }).await?,
+            ));
+        }
         let now = crate::clock::now_ms();
-        if let Some(body) = availability_cache::cached(&self.yard, day, now) {
-            return cached_json(body, "hit");
+        if let Some(json) = availability_cache::cached(&self.yard, date, now) {
+            return Ok(AvailabilityBody::Remembered { json, cache: "hit" });
         }
-        let mut response = self
-            .send_keeping_cache(BookingCall::Availability {
-                date: day.to_string(),
-            })
-            .await?;
-        if response.status_code() != 200 {
-            return Ok(response);
-        }
-        let body = response.text().await?;
-        availability_cache::remember(&self.yard, day, body.clone(), now);
-        cached_json(body, "miss")
+        let day = self.send_keeping_cache(Availability { date }).await?;
+        let json = serde_json::to_string(&day).map_err(|_| ApiError::internal())?;
+        availability_cache::remember(&self.yard, date, json.clone(), now);
+        Ok(AvailabilityBody::Remembered {
+            json,
+            cache: "miss",
+        })
     }
 
     pub async fn book(
@@ -68,7 +75,7 @@ impl YardBooking<'_> {
         me: &Principal,
         key: Option<String>,
         body: BookSlotRequest,
-    ) -> Result<Response, ApiError> {
+    ) -> Result<Booking, ApiError> {
         let key = idempotency_key(key)?;
         let request = NewBooking::try_from(body)?;
         // An unknown yard is "not found" before anything is claimed for it.
@@ -85,32 +92,28 @@ impl YardBooking<'_> {
             None
         };
         let trip_id = trip.trip_id.clone();
-        let response = self
-            .send(BookingCall::Book {
-                account: me.account_id.to_string(),
+        let answer = self
+            .send(Book {
+                account: me.account_id.clone(),
                 role: me.role,
                 trip,
                 slot_start_ms: request.slot.start_ms,
                 lane: request.slot.lane,
                 key: key.clone(),
             })
-            .await?;
-        let status = response.status_code();
-        let drop_claim = match claim {
+            .await;
+        let drop_claim = match (&claim, &answer) {
             // Refused: the claim this request made goes (a retry with the key claims again and
             // gets the same refusal). A failure of ours keeps it: the booking may exist.
-            Some(TripClaim::Fresh) if (400..500).contains(&status) => true,
+            (Some(TripClaim::Fresh), Err(e)) => e.status() < 500,
             // A replay of a booking that has ended since: it holds nothing any more.
-            Some(TripClaim::Fresh) if status == 200 => response
-                .headers()
-                .get(REPLAY_HEADER)?
-                .is_some_and(|now| now != "active" && now != "checked_in"),
+            (Some(TripClaim::Fresh), Ok(a)) => a.replay.is_some_and(|r| !r.still_holds()),
             _ => false,
         };
         if drop_claim {
             self.drop_claim(me, &trip_id, &key).await?;
         }
-        self.with_reissued_pass(response, true).await
+        self.with_reissued_pass(answer?, true).await
     }
 
     /// Claims the trip's one booking for this request (`Held`: a retry with the same key
@@ -236,15 +239,15 @@ impl YardBooking<'_> {
         me: &Principal,
         booking_id: String,
         key: Option<String>,
-    ) -> Result<Response, ApiError> {
-        let response = self
-            .send(BookingCall::Cancel {
-                account: me.account_id.to_string(),
+    ) -> Result<Booking, ApiError> {
+        let answer = self
+            .send(Cancel {
+                account: me.account_id.clone(),
                 booking_id,
                 key: idempotency_key(key)?,
             })
             .await?;
-        self.with_reissued_pass(response, false).await
+        self.with_reissued_pass(answer, false).await
     }
 
     pub async fn reschedule(
@@ -253,36 +256,32 @@ impl YardBooking<'_> {
         booking_id: String,
         key: Option<String>,
         body: RescheduleBookingRequest,
-    ) -> Result<Response, ApiError> {
+    ) -> Result<Booking, ApiError> {
         let slot = SlotChoice::try_from(body)?;
-        let response = self
-            .send(BookingCall::Reschedule {
-                account: me.account_id.to_string(),
+        let answer = self
+            .send(Reschedule {
+                account: me.account_id.clone(),
                 booking_id,
                 slot_start_ms: slot.start_ms,
                 lane: slot.lane,
                 key: idempotency_key(key)?,
             })
             .await?;
-        self.with_reissued_pass(response, true).await
+        self.with_reissued_pass(answer, true).await
     }
 
     /// After a booking changed: the trip's pass is issued again (its older passes revoked as
     /// superseded), with the yard and slot inside it while the booking is active
-    /// (`carries_booking`), without them after a cancellation. A replayed answer (the object
-    /// says so) issues nothing: the pass of the first answer may have been replaced since.
+    /// (`carries_booking`), without them after a cancellation. A replayed answer issues
+    /// nothing: the pass of the first answer may have been replaced since.
     async fn with_reissued_pass(
         &self,
-        mut response: Response,
+        answer: BookingAnswer,
         carries_booking: bool,
-    ) -> Result<Response, ApiError> {
-        if response.status_code() != 200 {
-            return Ok(response);
-        }
-        let replayed = response.headers().get(REPLAY_HEADER)?.is_some();
-        let booking: Booking = crate::yard_call::response_json(&mut response).await?;
-        if replayed {
-            return Ok(Response::from_json(&booking)?);
+    ) -> Result<Booking, ApiError> {
+        let booking = answer.booking;
+        if answer.replay.is_some() {
+            return Ok(booking);
         }
         if !booking.is_active() && booking.status != BookingStatus::CheckedIn {
             release_claim(self.db, &booking).await?;
@@ -301,25 +300,26 @@ impl YardBooking<'_> {
             self.now_ms,
         )
         .await?;
-        Ok(Response::from_json(&booking)?)
+        Ok(booking)
     }
 
     /// A day's bookings, with `verified_trips`: those whose vehicle is verified (the badge).
-    pub async fn day_bookings(&self, date: Option<String>) -> Result<Response, ApiError> {
-        let date = required(date, "date")?;
-        let mut response = self.send(BookingCall::Bookings { date }).await?;
-        if response.status_code() != 200 {
-            return Ok(response);
-        }
-        // The object answers with the day's bookings; the badge is the edge's to add.
-        let mut day: DayBookingsResponse = response.json().await?;
-        let trips: Vec<String> = day.bookings.iter().map(|b| b.trip_id.to_string()).collect();
-        day.verified_trips = crate::vehicles::verified_trips(self.db, &trips).await?;
-        Ok(Response::from_json(&day)?)
+    pub async fn day_bookings(
+        &self,
+        date: Option<String>,
+    ) -> Result<DayBookingsResponse, ApiError> {
+        let date = LocalDate::parse(&required(date, "date")?)?;
+        let bookings = self.send(DayBookings { date }).await?;
+        let trips: Vec<String> = bookings.iter().map(|b| b.trip_id.to_string()).collect();
+        let verified_trips = crate::vehicles::verified_trips(self.db, &trips).await?;
+        Ok(DayBookingsResponse {
+            bookings,
+            verified_trips,
+        })
     }
 
-    pub async fn config(&self) -> Result<Response, ApiError> {
-        self.send(BookingCall::GetConfig).await
+    pub async fn config(&self) -> Result<YardConfig, ApiError> {
+        self.send(GetConfig {}).await
     }
 
     /// Saves the yard's settings; a change that is accepted is audit-logged.
@@ -327,57 +327,21 @@ impl YardBooking<'_> {
         &self,
         me: &Principal,
         config: YardSettings,
-    ) -> Result<Response, ApiError> {
+    ) -> Result<YardConfig, ApiError> {
         config.validate()?;
         let detail = json!({ "yard_id": self.yard.as_str(), "config": &config });
-        let response = self.send(BookingCall::PutConfig { config }).await?;
-        if response.status_code() == 200 {
-            audit::record(
-                self.db,
-                self.now_ms,
-                Some(me.account_id.as_str()),
-                AuditEvent::YardConfigChanged,
-                Some(self.yard.as_str()),
-                detail,
-            )
-            .await?;
-        }
-        Ok(response)
+        let saved = self.send(SetConfig { config }).await?;
+        audit::record(
+            self.db,
+            self.now_ms,
+            Some(me.account_id.as_str()),
+            AuditEvent::YardConfigChanged,
+            Some(self.yard.as_str()),
+            detail,
+        )
+        .await?;
+        Ok(saved)
     }
-
-    /// Sends a call to the yard's object. Any call may change what availability shows (each
-    /// releases no-shows due by its clock), so this isolate's public answers for the yard go
-    /// (once the object has answered, so none fetched meanwhile outlives the change here).
-    pub(crate) async fn send(&self, call: BookingCall) -> Result<Response, ApiError> {
-        let answer = self.send_keeping_cache(call).await;
-        availability_cache::forget_yard(&self.yard);
-        answer
-    }
-
-    async fn send_keeping_cache(&self, call: BookingCall) -> Result<Response, ApiError> {
-        let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
-        let envelope = BookingEnvelope {
-            gate: gate.to_string(),
-            defaults: YardConfig::from_yard(&yard),
-            now_ms: self.now_ms,
-            call,
-        };
-        YardCall::Booking
-            .send_json(self.env, &self.yard, &envelope)
-            .await
-    }
-}
-
-/// A JSON answer from the availability memory (`x-borderpass-cache` says whether it was
-/// there already: `hit`, or just fetched: `miss`).
-fn cached_json(body: String, outcome: &str) -> Result<Response, ApiError> {
-    let mut response = Response::ok(body)?;
-    let headers = response.headers_mut();
-    headers.set("content-type", "application/json")?;
-    headers.set("x-borderpass-cache", outcome)?;
-    Ok(response)
 }
 
 /// Counts one booking write (book, cancel, reschedule) against the caller's per-account quota;
@@ -391,10 +355,6 @@ pub async fn count_write(
     rate_limits::check_account_writes(db, "booking", me.account_id.as_str(), limits, 1, now_ms)
         .await
 }
-
-/// The header the yard's object sets on the answer to a replayed keyed request (book, cancel,
-/// reschedule): the booking's status now (`gone` if the yard has forgotten it).
-pub const REPLAY_HEADER: &str = "x-booking-replay";
 
 /// How long a claim without a booking may be waiting for its request to finish.
 const CLAIM_PENDING_MS: i64 = 2 * 60_000;
@@ -437,25 +397,24 @@ pub async fn release_at_yard(
         worker::console_error!("booking {booking_id} has an unreadable yard id {yard_id}");
         return Ok(None);
     };
-    let yard = YardBooking {
+    let Ok(id) = BookingId::parse(booking_id) else {
+        worker::console_error!("booking {booking_id} has an unreadable id");
+        return Ok(None);
+    };
+    let yard = YardClient {
         env,
         db,
         yard,
         now_ms,
     };
-    let mut answer = yard
-        .send(BookingCall::CancelByYard {
-            booking_id: booking_id.to_owned(),
-        })
-        .await?;
-    if answer.status_code() != 200 {
-        worker::console_error!(
-            "releasing booking {booking_id}: the yard answered {}",
-            answer.status_code()
-        );
-        return Ok(None);
-    }
-    let released: Booking = crate::yard_call::response_json(&mut answer).await?;
+    let released = match yard.send(CancelByYard { booking_id: id }).await {
+        Ok(released) => released,
+        Err(e) if e.status() >= 500 => return Err(e),
+        Err(e) => {
+            worker::console_error!("releasing booking {booking_id}: the yard refused: {e:?}");
+            return Ok(None);
+        }
+    };
     release_claim(db, &released).await?;
     Ok(Some(released))
 }
@@ -587,19 +546,19 @@ async fn trip_facts(db: &D1Database, trip_id: &str) -> Result<TripFactsDto, ApiE
 
 fn idempotency_key(key: Option<String>) -> Result<String, ApiError> {
     let key = key.ok_or_else(|| {
-        ApiError::new(
+        ApiError::from(shared::Error::new(
             ErrorCode::InvalidId,
             "an Idempotency-Key header is required",
-        )
+        ))
     })?;
     Ok(IdempotencyKey::parse(key.trim())?.as_str().to_owned())
 }
 
 fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
     value.ok_or_else(|| {
-        ApiError::new(
+        ApiError::from(shared::Error::new(
             ErrorCode::MalformedBody,
             format!("the query parameter `{name}` is required"),
-        )
+        ))
     })
 }

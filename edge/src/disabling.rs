@@ -8,8 +8,7 @@ use crate::audit;
 use crate::auth::Principal;
 use crate::bookings;
 use crate::error::ApiError;
-use crate::queue::YardQueue;
-use crate::yard_queue::QueueCall;
+use crate::yard_protocol::{AccountDisabled, YardClient};
 use serde::Deserialize;
 use serde_json::json;
 use shared::{AccountId, AuditEvent, YardId};
@@ -83,20 +82,23 @@ pub async fn withdraw(
         let Ok(yard) = YardId::parse(&row.id) else {
             continue;
         };
-        let queue = YardQueue {
+        let yard = YardClient {
             env,
             db,
             yard,
             now_ms,
         };
-        let answer = queue
-            .send(QueueCall::AccountDisabled {
-                account_id: account.to_string(),
+        let answer = yard
+            .send(AccountDisabled {
+                account_id: account.clone(),
                 trip_ids: trip_ids.clone(),
             })
-            .await?;
-        if answer.status_code() != 200 {
-            worker::console_error!("withdrawing a disabled account at yard {} failed", row.id);
+            .await;
+        if let Err(e) = answer {
+            worker::console_error!(
+                "withdrawing a disabled account at yard {} failed: {e:?}",
+                row.id
+            );
             failed = true;
         }
     }

@@ -30,10 +30,8 @@ pub mod sql;
 pub mod sync;
 pub mod trips;
 pub mod vehicles;
-pub mod yard_booking;
-pub mod yard_call;
 pub mod yard_do;
-pub mod yard_queue;
+pub mod yard_protocol;
 
 pub use yard_do::YardDo;
 

@@ -12,34 +12,27 @@ use crate::error::ApiError;
 use crate::gates;
 use crate::passes;
 use crate::trips;
-use crate::yard_call::YardCall;
-use crate::yard_queue::{CheckInTrip, QueueCall, QueueEnvelope};
+use crate::yard_protocol::{
+    Absent, Call, CheckIn, CheckInTrip, LanesView, Move, Serve, StoredCheckIn, TripView, YardClient,
+};
 use serde::Deserialize;
 use serde_json::json;
-use shared::booking::YardConfig;
 use shared::pass::{self, Kid, PassKind, TrustedKey, Verdict, VerifyContext};
-use shared::queue::{Entry, QueueStats};
+use shared::queue::{Entry, QueueEntryId, QueueStats, TripQueueView, YardQueueView};
 use shared::wire::v1::{
-    BoardResponse, BoardYardDto, CallRequest, CheckInPayload, CheckInRequest, CheckInResponse,
-    MoveRequest,
+    BoardResponse, BoardYardDto, CallRequest, CallResponse, CheckInPayload, CheckInRequest,
+    CheckInResponse, MoveRequest,
 };
-use shared::{AuditEvent, Error, ErrorCode, Role, TripStatus, YardId};
+use shared::{AuditEvent, Error, ErrorCode, Role, TripId, TripStatus, YardId};
 use worker::{D1Database, Env, Request, Response};
 
 /// How far an online check-in's scan time may be from the edge's clock (phones' clocks drift).
 const ONLINE_SCAN_SKEW_MS: i64 = 10 * 60_000;
 
-/// One yard's queue calls for one request.
-pub struct YardQueue<'a> {
-    pub env: &'a Env,
-    pub db: &'a D1Database,
-    pub yard: YardId,
-    pub now_ms: i64,
-}
-
-impl YardQueue<'_> {
+/// The queue routes, as calls of the yard's client.
+impl YardClient<'_> {
     /// `POST …/queue/check-ins`: the operator scanned a pass just now (or at `scanned_at_ms`).
-    pub async fn check_in(&self, body: CheckInRequest) -> Result<Response, ApiError> {
+    pub async fn check_in(&self, body: CheckInRequest) -> Result<CheckInResponse, ApiError> {
         // Online, the scan is now: a scan time far from it would be an unaudited move.
         // In range first; then `abs_diff` (never `(a - b).abs()`: it overflows on a client i64).
         let scanned_at_ms =
@@ -52,20 +45,12 @@ impl YardQueue<'_> {
             .into());
         }
         let trip = self.verified_trip(&body.pass).await?;
-        let mut response = self
-            .send(QueueCall::CheckIn {
-                trip,
-                scanned_at_ms,
-                key: None,
-            })
-            .await?;
-        if response.status_code() == 200 {
-            let body: CheckInResponse = crate::yard_call::response_json(&mut response).await?;
-            let mut created = Response::from_json(&body)?.with_status(201);
-            created.headers_mut().set("cache-control", "no-store")?;
-            return Ok(created);
-        }
-        Ok(response)
+        self.send(CheckIn {
+            trip,
+            scanned_at_ms,
+            key: None,
+        })
+        .await
     }
 
     /// A check-in from an operator's outbox, applied exactly once per `key` (`client:seq`).
@@ -76,18 +61,12 @@ impl YardQueue<'_> {
         payload: CheckInPayload,
         key: String,
     ) -> Result<Result<(), Error>, ApiError> {
-        let mut stored = self.send(QueueCall::Replay { key: key.clone() }).await?;
-        match stored.status_code() {
-            200 => return Ok(Ok(())),
-            404 => {}
-            status if status >= 500 => return Err(ApiError::internal()),
-            _ => {
-                let body: shared::wire::v1::ErrorBody =
-                    crate::yard_call::response_json(&mut stored).await?;
-                return Ok(Err(body.into()));
-            }
+        match self.send(StoredCheckIn { key: key.clone() }).await? {
+            Some(Ok(_)) => return Ok(Ok(())),
+            Some(Err(refused)) => return Ok(Err(refused.into())),
+            None => {}
         }
-        // In range before it travels to the yard's object (JavaScript JSON on the way).
+        // In range before it travels to the yard's object.
         if let Err(e) = shared::time::check_instant_ms(payload.scanned_at_ms) {
             return Ok(Err(e));
         }
@@ -96,30 +75,26 @@ impl YardQueue<'_> {
             Err(e) if e.status() >= 500 => return Err(e),
             Err(e) => return Ok(Err(e.body().into())),
         };
-        let mut response = self
-            .send(QueueCall::CheckIn {
+        let answer = self
+            .send(CheckIn {
                 trip,
                 scanned_at_ms: payload.scanned_at_ms,
                 key: Some(key),
             })
-            .await?;
-        match response.status_code() {
-            200 => Ok(Ok(())),
-            status if status >= 500 => Err(ApiError::internal()),
-            _ => {
-                let body: shared::wire::v1::ErrorBody =
-                    crate::yard_call::response_json(&mut response).await?;
-                Ok(Err(body.into()))
-            }
+            .await;
+        match answer {
+            Ok(_) => Ok(Ok(())),
+            Err(e) if e.status() >= 500 => Err(ApiError::internal()),
+            Err(e) => Ok(Err(e.body().into())),
         }
     }
 
-    pub async fn view(&self) -> Result<Response, ApiError> {
-        self.send(QueueCall::View).await
+    pub async fn view(&self) -> Result<YardQueueView, ApiError> {
+        self.send(LanesView {}).await
     }
 
-    pub async fn call(&self, body: CallRequest) -> Result<Response, ApiError> {
-        self.send(QueueCall::Call {
+    pub async fn call(&self, body: CallRequest) -> Result<CallResponse, ApiError> {
+        self.send(Call {
             lane: body.lane,
             count: body.count,
         })
@@ -128,18 +103,16 @@ impl YardQueue<'_> {
 
     /// The vehicle was served: its trip is completed (its passes revoked, its booking claim
     /// released), so it can check in nowhere again.
-    pub async fn serve(&self, entry: String) -> Result<Response, ApiError> {
-        let mut response = self.send(QueueCall::Serve { entry }).await?;
-        if response.status_code() != 200 {
-            return Ok(response);
-        }
-        let served: Entry = response.json().await?;
+    pub async fn serve(&self, entry: String) -> Result<Entry, ApiError> {
+        let entry = QueueEntryId::parse(&entry)?;
+        let served = self.send(Serve { entry }).await?;
         trips::complete(self.db, served.trip_id.as_str(), self.now_ms).await?;
-        Ok(Response::from_json(&served)?)
+        Ok(served)
     }
 
-    pub async fn absent(&self, entry: String) -> Result<Response, ApiError> {
-        self.send(QueueCall::Absent { entry }).await
+    pub async fn absent(&self, entry: String) -> Result<Entry, ApiError> {
+        let entry = QueueEntryId::parse(&entry)?;
+        self.send(Absent { entry }).await
     }
 
     /// Moves a waiting vehicle; an accepted move is audit-logged with its reason.
@@ -148,57 +121,38 @@ impl YardQueue<'_> {
         me: &Principal,
         entry: String,
         body: MoveRequest,
-    ) -> Result<Response, ApiError> {
+    ) -> Result<Entry, ApiError> {
         let detail = json!({
             "yard_id": self.yard.as_str(),
             "entry": &entry,
             "position": body.position,
             "reason": body.reason.trim(),
         });
-        let response = self
-            .send(QueueCall::Move {
-                entry,
+        let moved = self
+            .send(Move {
+                entry: QueueEntryId::parse(&entry)?,
                 position: body.position,
                 reason: body.reason,
+                by: me.account_id.clone(),
             })
             .await?;
-        if response.status_code() == 200 {
-            audit::record(
-                self.db,
-                self.now_ms,
-                Some(me.account_id.as_str()),
-                AuditEvent::QueueReordered,
-                Some(self.yard.as_str()),
-                detail,
-            )
-            .await?;
-        }
-        Ok(response)
+        audit::record(
+            self.db,
+            self.now_ms,
+            Some(me.account_id.as_str()),
+            AuditEvent::QueueReordered,
+            Some(self.yard.as_str()),
+            detail,
+        )
+        .await?;
+        Ok(moved)
     }
 
-    pub async fn trip(&self, trip_id: &str) -> Result<Response, ApiError> {
-        self.send(QueueCall::Trip {
-            trip_id: trip_id.to_owned(),
+    pub async fn trip(&self, trip_id: &str) -> Result<TripQueueView, ApiError> {
+        self.send(TripView {
+            trip_id: TripId::parse(trip_id)?,
         })
         .await
-    }
-
-    pub(crate) async fn send(&self, call: QueueCall) -> Result<Response, ApiError> {
-        let (yard, gate) = gates::yard_with_gate(self.db, &self.yard)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("no yard {}", self.yard)))?;
-        let envelope = QueueEnvelope {
-            gate: gate.to_string(),
-            defaults: YardConfig::from_yard(&yard),
-            now_ms: self.now_ms,
-            call,
-        };
-        let answer = YardCall::Queue
-            .send_json(self.env, &self.yard, &envelope)
-            .await;
-        // A check-in changes the yard's bookings: its public availability is asked afresh.
-        crate::availability_cache::forget_yard(&self.yard);
-        answer
     }
 
     /// Verifies a scanned pass as the yard's gate would, and reads its trip.
@@ -352,10 +306,10 @@ pub async fn yard_of_own_trip(
         .await?
         .ok_or_else(|| ApiError::not_found("no such trip"))?;
     if owner.account_id != me.account_id.as_str() {
-        return Err(ApiError::new(
+        return Err(ApiError::from(shared::Error::new(
             ErrorCode::Forbidden,
             "this trip belongs to another account",
-        ));
+        )));
     }
     #[derive(Deserialize)]
     struct Yard {
@@ -401,7 +355,7 @@ pub async fn live(
         .into());
     }
     let yard = yard_of_own_trip(db, me, trip_id).await?;
-    YardCall::forward_live(env, &yard, trip_id, req).await
+    YardClient::forward_live(env, &yard, trip_id, req).await
 }
 
 /// `GET /api/board`: every yard with its latest figures, from D1's copy (no object is woken).

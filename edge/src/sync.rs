@@ -14,9 +14,10 @@ use crate::audit;
 use crate::auth::password_hash::to_hex;
 use crate::auth::{secrets, Principal};
 use crate::error::ApiError;
-use crate::queue::{self, YardQueue};
+use crate::queue;
 use crate::rate_limits;
 use crate::trips::Writer;
+use crate::yard_protocol::YardClient;
 use serde::Deserialize;
 use serde_json::json;
 use shared::pass::PassSigner;
@@ -239,7 +240,7 @@ async fn check_in_offline(
     if let Err(refused) = queue::may_check_in(principal, &yard) {
         return Ok(Err(refused));
     }
-    let yard_queue = YardQueue {
+    let yard_queue = YardClient {
         env,
         db,
         yard,

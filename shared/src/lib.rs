@@ -36,6 +36,7 @@ pub mod sync;
 pub mod time;
 mod trip;
 pub mod wire;
+pub mod yard;
 
 pub use account::{AccountId, AuditEvent, DisplayName, Responsibility, Role};
 pub use cargo::Cargo;

@@ -15,13 +15,14 @@ pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 use crate::accounts;
 use crate::auth::{self, Authentication, Principal};
 use crate::bindings::{ASSETS_BINDING, DB_BINDING};
-use crate::bookings::{self, YardBooking};
+use crate::bookings::{self, AvailabilityBody};
 use crate::clock::now_ms;
 use crate::error::ApiError;
-use crate::queue::{self, YardQueue};
+use crate::queue;
 use crate::rate_limits::{ClientAddress, Limits};
 use crate::sms::{self, Sms};
-use crate::{audit, disabling, gates, passes, sync, trips, yard_call::YardCall};
+use crate::yard_protocol::YardClient;
+use crate::{audit, disabling, gates, passes, sync, trips};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
 use worker::{D1Database, Env, Headers, Method, Request, Response};
@@ -139,40 +140,48 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         RouteId::MyBookings => json(&bookings::mine(&db, signed_in(&auth)?).await?),
         RouteId::QueueCheckIn => {
             let body = read_json_body(&mut req).await?;
-            yard_queue(env, &db, &route, &req, now)?
+            let answer = yard_client(env, &db, &route, &req, now)?
                 .check_in(body)
-                .await
+                .await?;
+            Ok(json(&answer)?.with_status(201))
         }
-        RouteId::YardQueue => yard_queue(env, &db, &route, &req, now)?.view().await,
+        RouteId::YardQueue => json(&yard_client(env, &db, &route, &req, now)?.view().await?),
         RouteId::QueueCall => {
             let body = read_json_body(&mut req).await?;
-            yard_queue(env, &db, &route, &req, now)?.call(body).await
+            json(&yard_client(env, &db, &route, &req, now)?.call(body).await?)
         }
         RouteId::QueueServe => {
             let entry = route.entry_id()?;
-            yard_queue(env, &db, &route, &req, now)?.serve(entry).await
+            json(
+                &yard_client(env, &db, &route, &req, now)?
+                    .serve(entry)
+                    .await?,
+            )
         }
         RouteId::QueueAbsent => {
             let entry = route.entry_id()?;
-            yard_queue(env, &db, &route, &req, now)?.absent(entry).await
+            json(
+                &yard_client(env, &db, &route, &req, now)?
+                    .absent(entry)
+                    .await?,
+            )
         }
         RouteId::QueueMove => {
             let body = read_json_body(&mut req).await?;
             let (me, entry) = (signed_in(&auth)?, route.entry_id()?);
-            yard_queue(env, &db, &route, &req, now)?
-                .move_entry(me, entry, body)
-                .await
+            let yard = yard_client(env, &db, &route, &req, now)?;
+            json(&yard.move_entry(me, entry, body).await?)
         }
         RouteId::TripQueue => {
             let trip = route.trip_id()?;
             let yard = queue::yard_of_own_trip(&db, signed_in(&auth)?, trip.as_str()).await?;
-            let yard = YardQueue {
+            let yard = YardClient {
                 env,
                 db: &db,
                 yard,
                 now_ms: booking_clock(env, &req, now),
             };
-            yard.trip(trip.as_str()).await
+            json(&yard.trip(trip.as_str()).await?)
         }
         RouteId::TripQueueLive => {
             let trip = route.trip_id()?;
@@ -184,75 +193,61 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             json(&crate::vehicles::verify(env, &db, signed_in(&auth)?, body, now).await?)
         }
         RouteId::YardAvailability => {
-            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let yard = yard_client(env, &db, &route, &req, now)?;
             // Anonymous callers at the real clock may get a few seconds' old answer.
             let public = auth.principal().is_none() && yard.now_ms == now;
-            yard.availability(query(&req, "date"), public).await
+            match yard.availability(query(&req, "date"), public).await? {
+                AvailabilityBody::Answer(day) => json(&day),
+                AvailabilityBody::Remembered { json, cache } => remembered_json(json, cache),
+            }
         }
         RouteId::Book => {
-            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let yard = yard_client(env, &db, &route, &req, now)?;
             let me = signed_in(&auth)?;
             bookings::count_write(&db, me, limits.writes.booking, now).await?;
             let key = req.headers().get("idempotency-key")?;
             let body = read_json_body(&mut req).await?;
-            yard.book(me, key, body).await
+            json(&yard.book(me, key, body).await?)
         }
         RouteId::CancelBooking => {
-            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let yard = yard_client(env, &db, &route, &req, now)?;
             let me = signed_in(&auth)?;
             bookings::count_write(&db, me, limits.writes.booking, now).await?;
             let key = req.headers().get("idempotency-key")?;
             let booking = route.booking_id()?;
-            yard.cancel(me, booking, key).await
+            json(&yard.cancel(me, booking, key).await?)
         }
         RouteId::RescheduleBooking => {
-            let yard = yard_booking(env, &db, &route, &req, now)?;
+            let yard = yard_client(env, &db, &route, &req, now)?;
             let me = signed_in(&auth)?;
             bookings::count_write(&db, me, limits.writes.booking, now).await?;
             let key = req.headers().get("idempotency-key")?;
             let booking = route.booking_id()?;
             let body = read_json_body(&mut req).await?;
-            yard.reschedule(me, booking, key, body).await
+            json(&yard.reschedule(me, booking, key, body).await?)
         }
         RouteId::YardBookings => {
-            let yard = yard_booking(env, &db, &route, &req, now)?;
-            yard.day_bookings(query(&req, "date")).await
+            let yard = yard_client(env, &db, &route, &req, now)?;
+            json(&yard.day_bookings(query(&req, "date")).await?)
         }
-        RouteId::YardConfig => yard_booking(env, &db, &route, &req, now)?.config().await,
+        RouteId::YardConfig => json(&yard_client(env, &db, &route, &req, now)?.config().await?),
         RouteId::SetYardConfig => {
             let body = read_json_body(&mut req).await?;
-            yard_booking(env, &db, &route, &req, now)?
-                .set_config(signed_in(&auth)?, body)
-                .await
+            let yard = yard_client(env, &db, &route, &req, now)?;
+            json(&yard.set_config(signed_in(&auth)?, body).await?)
         }
     }
 }
 
-/// The booking side of the route's yard, at the request's clock.
-fn yard_booking<'a>(
+/// The client of the route's yard, at the request's clock.
+fn yard_client<'a>(
     env: &'a Env,
     db: &'a D1Database,
     route: &Resolved,
     req: &Request,
     now: i64,
-) -> Result<YardBooking<'a>, ApiError> {
-    Ok(YardBooking {
-        env,
-        db,
-        yard: required_yard(route)?,
-        now_ms: booking_clock(env, req, now),
-    })
-}
-
-/// The queue side of the route's yard, at the request's clock.
-fn yard_queue<'a>(
-    env: &'a Env,
-    db: &'a D1Database,
-    route: &Resolved,
-    req: &Request,
-    now: i64,
-) -> Result<YardQueue<'a>, ApiError> {
-    Ok(YardQueue {
+) -> Result<YardClient<'a>, ApiError> {
+    Ok(YardClient {
         env,
         db,
         yard: required_yard(route)?,
@@ -372,8 +367,7 @@ async fn yard_status(env: &Env, db: &D1Database, yard_id: YardId) -> Result<Resp
     if !gates::yard_exists(db, &yard_id).await? {
         return Err(ApiError::not_found(format!("no yard {yard_id}")));
     }
-    let response = YardCall::Status.send(env, &yard_id).await?;
-    Ok(response)
+    json(&YardClient::status(env, &yard_id).await?)
 }
 
 async fn serve_asset(req: Request, env: &Env) -> worker::Result<Response> {
@@ -389,6 +383,16 @@ fn json<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
         .headers_mut()
         .set("cache-control", "no-store")
         .map_err(ApiError::from)?;
+    Ok(response)
+}
+
+/// A JSON answer from the availability memory (`x-borderpass-cache` says whether it was
+/// there already: `hit`, or just fetched: `miss`).
+fn remembered_json(body: String, cache: &str) -> Result<Response, ApiError> {
+    let mut response = Response::ok(body)?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "application/json")?;
+    headers.set("x-borderpass-cache", cache)?;
     Ok(response)
 }
 

@@ -23,7 +23,7 @@ pub mod rules;
 pub mod slots;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod proptests;
 
