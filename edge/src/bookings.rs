@@ -311,7 +311,7 @@ impl YardClient<'_> {
         let date = LocalDate::parse(&required(date, "date")?)?;
         let bookings = self.send(DayBookings { date }).await?;
         let trips: Vec<String> = bookings.iter().map(|b| b.trip_id.to_string()).collect();
-        let verified_trips = crate::vehicles::verified_trips(self.db, &trips).await?;
+        let verified_trips = crate::verified_plates::verified_trips(self.db, &trips).await?;
         Ok(DayBookingsResponse {
             bookings,
             verified_trips,
@@ -502,7 +502,7 @@ pub async fn mine(db: &D1Database, me: &Principal) -> Result<MyBookingsResponse,
         .map(|r| serde_json::from_str::<Booking>(&r.json))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| ApiError::internal())?;
-    let releases = crate::vehicles::releases_of(db, &me.account_id).await?;
+    let releases = crate::verified_plates::releases_of(db, &me.account_id).await?;
     Ok(MyBookingsResponse { bookings, releases })
 }
 

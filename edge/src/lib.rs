@@ -30,6 +30,7 @@ pub mod sql;
 pub mod sync;
 pub mod trips;
 pub mod vehicles;
+pub mod verified_plates;
 pub mod yard_do;
 pub mod yard_protocol;
 

@@ -79,7 +79,8 @@ impl Writer<'_> {
                 "you have already registered this plate",
             )));
         }
-        if crate::vehicles::verified_elsewhere(self.db, self.account, &vehicle.plate).await? {
+        if crate::verified_plates::verified_elsewhere(self.db, self.account, &vehicle.plate).await?
+        {
             return Ok(Err(Error::new(
                 ErrorCode::PlateVerifiedElsewhere,
                 "this plate is verified for another account's vehicle",
