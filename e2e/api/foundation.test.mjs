@@ -99,7 +99,7 @@ test("a yard's Durable Object answers from its own SQLite storage", async () => 
   const first = await call("/api/yards/cm-1/status", operator);
   assert.equal(first.status, 200, first.text);
   assert.equal(first.json.yard_id, "cm-1");
-  assert.equal(first.json.schema_version, 3);
+  assert.equal(first.json.schema_version, 4);
   const second = await call("/api/yards/cm-1/status", admin);
   assert.equal(second.json.status_calls, first.json.status_calls + 1);
   assert.equal(second.json.first_seen_at_ms, first.json.first_seen_at_ms);

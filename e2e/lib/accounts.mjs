@@ -1,4 +1,6 @@
 // Helpers for tests that sign in: demo accounts, fresh phone numbers, fake client addresses.
+import fs from "node:fs";
+import path from "node:path";
 import { call } from "./api.mjs";
 import { DEMO_ACCOUNTS } from "../../edge/seed/demo-accounts.mjs";
 
@@ -6,9 +8,30 @@ export { DEMO_ACCOUNTS };
 export const demo = (role) => DEMO_ACCOUNTS.find((a) => a.role === role);
 
 let counter = 0;
-// Each test file runs in its own process: a random tag keeps their numbers apart. Tags stay
-// below 800 so that no number can be a demo account's (0981 000 00x).
-const runTag = Math.floor(Math.random() * 700) + 100;
+// Each test file runs in its own process, with its own tag so that their numbers never meet
+// (two files drawing the same tag signed up the same phones: the second got the first's code,
+// `invalid_code`). Tags are claimed in the run's state directory, one file each, created
+// exclusively; without one (a test run by hand), a random tag. Tags stay within 100..799 so
+// that no number can be a demo account's (0981 000 00x).
+const runTag = claimTag();
+
+function claimTag() {
+  const first = Math.floor(Math.random() * 700);
+  const state = process.env.BORDERPASS_STATE;
+  if (!state) return first + 100;
+  const dir = path.join(state, "phone-tags");
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 700; i += 1) {
+    const tag = ((first + i) % 700) + 100;
+    try {
+      fs.closeSync(fs.openSync(path.join(dir, String(tag)), "wx"));
+      return tag;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+    }
+  }
+  throw new Error("every phone tag of this run is taken");
+}
 
 /// A fresh Vietnamese mobile number: 09, the run's tag, a counter.
 export function freshPhone() {
