@@ -15,7 +15,7 @@ use crate::offline::snapshots::{self, TripsSnapshot};
 use crate::state::{use_connectivity, Session};
 use leptos::prelude::*;
 use shared::sync::{Outcome, MAX_OPS_PER_SYNC};
-use shared::wire::v1::{OpKind, SyncRequest};
+use shared::wire::v1::{OutboxWrite, SyncRequest};
 use shared::{ErrorCode, Role};
 use std::cell::Cell;
 
@@ -114,10 +114,10 @@ fn has_trips() -> bool {
 }
 
 /// Queues a write for the signed-in account, shows it at once, and tries to send it.
-pub async fn submit(kind: OpKind, payload: serde_json::Value) -> Result<u64, shared::Error> {
+pub async fn submit(write: OutboxWrite) -> Result<u64, shared::Error> {
     let account_id = signed_in_account()
         .ok_or_else(|| shared::Error::new(ErrorCode::Unauthenticated, "not signed in"))?;
-    let seq = outbox::enqueue(&account_id, kind, payload, now_ms())
+    let seq = outbox::enqueue(&account_id, write.kind(), write.payload(), now_ms())
         .await
         .map_err(|e| shared::Error::new(ErrorCode::Internal, e))?;
     reload(&account_id).await;

@@ -238,14 +238,12 @@ async fn check_in_offline(
             None
         }
     };
-    let payload = CheckInPayload {
+    sync::submit(OutboxWrite::CheckIn(CheckInPayload {
         yard_id: yard_id.to_owned(),
         pass,
         scanned_at_ms,
-    };
-    let payload = serde_json::to_value(&payload)
-        .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
-    sync::submit(OpKind::CheckIn, payload).await?;
+    }))
+    .await?;
     Ok(match checked {
         Some(plate) => CheckedIn::Queued {
             plate,

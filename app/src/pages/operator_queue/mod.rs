@@ -22,7 +22,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::booking::Lane;
 use shared::queue::{Entry, Priority, QueueEntryId, YardQueueView, LANES, MAX_CALL};
-use shared::wire::v1::{CallRequest, CheckInPayload, CheckInRequest, MoveRequest, OpKind};
+use shared::wire::v1::{
+    CallRequest, CheckInPayload, CheckInRequest, MoveRequest, OpKind, OutboxWrite,
+};
 use shared::{Error, ErrorCode, Gate, Role, YardId};
 
 mod check_in;

@@ -6,7 +6,7 @@ use crate::i18n::{use_i18n, Key};
 use crate::state::use_connectivity;
 use crate::sync;
 use leptos::prelude::*;
-use shared::wire::v1::{CancelTripDto, OpKind, SetDeclarationDto};
+use shared::wire::v1::{CancelTripDto, OutboxWrite, SetDeclarationDto};
 
 /// Cancels a slot booking (online only: the yard's object decides), then refreshes the trips.
 #[component]
@@ -58,11 +58,11 @@ pub(super) fn CancelButton(trip_id: String) -> impl IntoView {
         if !confirmed {
             return;
         }
-        let payload = serde_json::json!(CancelTripDto {
-            trip_id: trip_id.clone()
+        let write = OutboxWrite::CancelTrip(CancelTripDto {
+            trip_id: trip_id.clone(),
         });
         leptos::task::spawn_local(async move {
-            if let Err(e) = sync::submit(OpKind::CancelTrip, payload).await {
+            if let Err(e) = sync::submit(write).await {
                 leptos::logging::warn!("could not queue the cancellation: {e}");
             }
         });
@@ -89,12 +89,12 @@ pub(super) fn DeclarationForm(trip_id: String) -> impl IntoView {
             status.set(FormStatus::Failed(e));
             return;
         }
-        let payload = serde_json::json!(SetDeclarationDto {
+        let write = OutboxWrite::SetDeclaration(SetDeclarationDto {
             trip_id: trip_id.clone(),
-            declaration
+            declaration,
         });
         leptos::task::spawn_local(async move {
-            match sync::submit(OpKind::SetDeclaration, payload).await {
+            match sync::submit(write).await {
                 Ok(_) => status.set(FormStatus::Idle),
                 Err(e) => status.set(FormStatus::Failed(e)),
             }

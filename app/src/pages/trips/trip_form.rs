@@ -8,7 +8,7 @@ use crate::state::use_session;
 use crate::sync;
 use leptos::prelude::*;
 use shared::time::LocalDateTime;
-use shared::wire::v1::{OpKind, TripDto};
+use shared::wire::v1::{OutboxWrite, TripDto};
 use shared::{Direction, Gate};
 
 /// Today's date in Vietnam as `YYYY-MM-DD`, for the date field's default.
@@ -63,7 +63,7 @@ pub(super) fn NewTripForm(
         }) {
             Err(e) => status.set(FormStatus::Failed(e)),
             Ok(dto) => leptos::task::spawn_local(async move {
-                match sync::submit(OpKind::CreateTrip, serde_json::json!(dto)).await {
+                match sync::submit(OutboxWrite::CreateTrip(dto)).await {
                     Ok(_) => {
                         cargo.set(String::new());
                         hs_code.set(String::new());

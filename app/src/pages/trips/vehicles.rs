@@ -6,7 +6,7 @@ use crate::components::{FormMessage, FormStatus, TextField};
 use crate::i18n::{use_i18n, Key};
 use crate::sync;
 use leptos::prelude::*;
-use shared::wire::v1::{OpKind, VehicleDto};
+use shared::wire::v1::{OutboxWrite, VehicleDto};
 use shared::{Plate, VehicleType};
 
 /// One vehicle of the account, as the edge has it or still waiting to send.
@@ -69,7 +69,7 @@ pub(super) fn NewVehicleForm() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            match sync::submit(OpKind::RegisterVehicle, serde_json::json!(dto)).await {
+            match sync::submit(OutboxWrite::RegisterVehicle(dto)).await {
                 Ok(_) => {
                     plate.set(String::new());
                     trailer.set(String::new());

@@ -63,6 +63,52 @@ impl OpKind {
     }
 }
 
+/// A write as a phone queues it: its payload typed by its kind. The app builds only these (no
+/// hand-written kind next to a JSON payload); in the outbox and on the wire each becomes the
+/// kind and payload of a [`SyncOp`], which the edge reads back as an [`Op`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboxWrite {
+    RegisterVehicle(VehicleDto),
+    CreateTrip(TripDto),
+    SetDeclaration(SetDeclarationDto),
+    CancelTrip(CancelTripDto),
+    CheckIn(CheckInPayload),
+}
+
+impl OutboxWrite {
+    pub fn kind(&self) -> OpKind {
+        match self {
+            OutboxWrite::RegisterVehicle(_) => OpKind::RegisterVehicle,
+            OutboxWrite::CreateTrip(_) => OpKind::CreateTrip,
+            OutboxWrite::SetDeclaration(_) => OpKind::SetDeclaration,
+            OutboxWrite::CancelTrip(_) => OpKind::CancelTrip,
+            OutboxWrite::CheckIn(_) => OpKind::CheckIn,
+        }
+    }
+
+    /// The payload as it is queued and sent (the JSON of its body type).
+    pub fn payload(&self) -> serde_json::Value {
+        let json = match self {
+            OutboxWrite::RegisterVehicle(dto) => serde_json::to_value(dto),
+            OutboxWrite::CreateTrip(dto) => serde_json::to_value(dto),
+            OutboxWrite::SetDeclaration(dto) => serde_json::to_value(dto),
+            OutboxWrite::CancelTrip(dto) => serde_json::to_value(dto),
+            OutboxWrite::CheckIn(payload) => serde_json::to_value(payload),
+        };
+        // Plain structs of strings and numbers always serialise.
+        json.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The wire's form of the write under `seq`.
+    pub fn to_sync_op(&self, seq: u64) -> SyncOp {
+        SyncOp {
+            seq,
+            kind: self.kind().as_str().to_owned(),
+            payload: self.payload(),
+        }
+    }
+}
+
 /// `POST /api/sync`: the writes of one phone (`client_id`, see [`crate::sync::ClientId`]),
 /// in `seq` order, at most [`crate::sync::MAX_OPS_PER_SYNC`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

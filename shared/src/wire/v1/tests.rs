@@ -464,3 +464,20 @@ fn the_trust_list_keeps_its_shape() {
         serde_json::json!({ "keys": [{ "kid": "0123456789abcdef", "public_key": "ab".repeat(32) }] }),
     );
 }
+
+#[test]
+fn a_queued_write_reads_back_as_its_typed_op() {
+    let write = OutboxWrite::CancelTrip(CancelTripDto {
+        trip_id: "t-3n8d0p6yr2".into(),
+    });
+    let op = write.to_sync_op(7);
+    assert_eq!(op.seq, 7);
+    assert_eq!(op.kind, "trip.cancel");
+    assert_eq!(op.payload, serde_json::json!({ "trip_id": "t-3n8d0p6yr2" }));
+    assert_eq!(
+        Op::try_from(&op).unwrap(),
+        Op::CancelTrip {
+            trip_id: TripId::parse("t-3n8d0p6yr2").unwrap()
+        }
+    );
+}
