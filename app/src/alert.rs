@@ -78,9 +78,9 @@ export function request_notification_permission() {
   }
 }
 // Through the service worker where there is one (Android's Chrome allows no other way), else
-// the page's own Notification.
+// the page's own Notification. Says where it went: "worker", "page" or "none".
 export async function notify(title, body, tag) {
-  if (!("Notification" in globalThis) || Notification.permission !== "granted") return false;
+  if (!("Notification" in globalThis) || Notification.permission !== "granted") return "none";
   const options = {
     body,
     tag,
@@ -93,14 +93,14 @@ export async function notify(title, body, tag) {
     const registration = await navigator.serviceWorker?.getRegistration();
     if (registration) {
       await registration.showNotification(title, options);
-      return true;
+      return "worker";
     }
   } catch (e) {}
   try {
     new Notification(title, options);
-    return true;
+    return "page";
   } catch (e) {
-    return false;
+    return "none";
   }
 }
 export function mark(name) {
@@ -152,16 +152,51 @@ pub async fn enable() -> Permission {
     }
 }
 
+/// Where a call's system notification went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notified {
+    /// Shown by the service worker (it stays in the tray and survives the page).
+    Worker,
+    /// Shown by the page itself (no service worker yet).
+    Page,
+    /// Not shown: no permission, no support, or the browser refused.
+    Nowhere,
+}
+
+impl Notified {
+    fn from_js(value: &str) -> Self {
+        match value {
+            "worker" => Notified::Worker,
+            "page" => Notified::Page,
+            _ => Notified::Nowhere,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Notified::Worker => "worker",
+            Notified::Page => "page",
+            Notified::Nowhere => "none",
+        }
+    }
+}
+
 /// The yard called: beep, vibrate and notify at once. `tag` keeps one notification per trip
-/// (a second call replaces the first, and still alerts).
-pub fn called(title: &str, body: &str, tag: &str) {
+/// (a second call replaces the first, and still alerts). `shown` hears where the notification
+/// went once the browser has shown it (showing it takes a moment).
+pub fn called(title: &str, body: &str, tag: &str, shown: impl FnOnce(Notified) + 'static) {
     // For the benchmark and tests: when the phone alerted (call → alert within two seconds).
     mark("bp-called-alert");
     let _ = beep();
     let _ = vibrate();
     let promise = notify(title, body, tag);
     leptos::task::spawn_local(async move {
-        let _ = JsFuture::from(promise).await;
+        let went = JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|value| value.as_string())
+            .map_or(Notified::Nowhere, |value| Notified::from_js(&value));
+        shown(went);
     });
 }
 
@@ -176,5 +211,13 @@ mod tests {
         assert_eq!(Permission::from_js("default"), Permission::Default);
         assert_eq!(Permission::from_js("unsupported"), Permission::Unsupported);
         assert_eq!(Permission::from_js(""), Permission::Unsupported);
+    }
+
+    #[test]
+    fn where_a_notification_went_round_trips() {
+        for went in [Notified::Worker, Notified::Page, Notified::Nowhere] {
+            assert_eq!(Notified::from_js(went.as_str()), went);
+        }
+        assert_eq!(Notified::from_js("surprise"), Notified::Nowhere);
     }
 }

@@ -119,6 +119,10 @@ test("scan to check in, the driver's place live and offline, and the call on the
           await queue.waitForStatus("called", 10000);
           await queue.calledAlert.waitFor();
           await page.waitForFunction(() => document.querySelector('[data-testid="called-alert"]')?.dataset.alerted === "true");
+          // Showing a notification takes a moment after the alert: the banner says when it is
+          // shown and where (the service worker's, which stays in the tray).
+          await page.waitForFunction(() => document.querySelector('[data-testid="called-alert"]')?.dataset.notified !== undefined);
+          assert.equal(await queue.calledAlert.getAttribute("data-notified"), "worker", "notified through the service worker");
           const notified = await page.evaluate(async () =>
             (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => n.tag)
           );

@@ -104,6 +104,8 @@ fn TripQueue() -> impl IntoView {
 
     // How many times the yard called during this visit (the banner says the alert went off).
     let alerts = RwSignal::new(0u32);
+    // Where the last call's notification went, once the browser has shown it.
+    let notified = RwSignal::new(None::<alert::Notified>);
     let notification_tag = format!("queue-{trip_id}");
     let follower = Follower::start(trip_id.clone(), account_id, move |view: TripQueueView| {
         let lang = i18n.lang_untracked();
@@ -116,6 +118,9 @@ fn TripQueue() -> impl IntoView {
             text(lang, Key::QueueNotificationTitle),
             &fill(text(lang, Key::QueueNotificationBody), &[("yard", &yard)]),
             &notification_tag,
+            move |went| {
+                let _ = notified.try_set(Some(went));
+            },
         );
         let _ = alerts.try_update(|n| *n += 1);
     });
@@ -203,7 +208,7 @@ fn TripQueue() -> impl IntoView {
                     i18n.t(Key::QueueLiveOff)
                 }}
             </p>
-            <CalledBanner follower alerts gates=gate_list/>
+            <CalledBanner follower alerts notified gates=gate_list/>
             {body}
             <AlertsControl/>
             <a class="button secondary" href=Route::Trips.href()>{move || i18n.t(Key::TripsBackToTrips)}</a>
@@ -216,6 +221,7 @@ fn TripQueue() -> impl IntoView {
 fn CalledBanner(
     follower: Follower,
     alerts: RwSignal<u32>,
+    notified: RwSignal<Option<alert::Notified>>,
     gates: Signal<Vec<Gate>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -236,7 +242,8 @@ fn CalledBanner(
             let received_at = js_sys::Date::now() as i64;
             view! {
                 <div class="called-alert" role="alert" data-testid="called-alert"
-                    data-alerted=move || (alerts.get() > 0).to_string()>
+                    data-alerted=move || (alerts.get() > 0).to_string()
+                    data-notified=move || notified.get().map(alert::Notified::as_str)>
                     <p class="called-alert-title">{i18n.t(Key::QueueStatusCalled)}</p>
                     <p>{i18n.t_with(Key::QueueCalledBanner, &[("yard", &yard)])}</p>
                     {called_at.map(|at| view! {
