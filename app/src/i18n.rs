@@ -78,6 +78,8 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::QueueCallTooRecent => Key::ErrorsQueueCallTooRecent,
         ErrorCode::InvalidQueueRequest => Key::ErrorsInvalidQueueRequest,
         ErrorCode::ReplayMismatch => Key::ErrorsReplayMismatch,
+        ErrorCode::InvalidSignature => Key::ErrorsInvalidSignature,
+        ErrorCode::SignatureExpired => Key::ErrorsSignatureExpired,
         ErrorCode::PhoneTaken => Key::ErrorsPhoneTaken,
         ErrorCode::InvalidCredentials => Key::ErrorsInvalidCredentials,
         ErrorCode::Unauthenticated => Key::ErrorsUnauthenticated,

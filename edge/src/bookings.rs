@@ -315,6 +315,7 @@ impl YardClient<'_> {
         Ok(DayBookingsResponse {
             bookings,
             verified_trips,
+            province_received_trips: Vec::new(),
         })
     }
 

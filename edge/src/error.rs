@@ -109,6 +109,8 @@ pub fn status_for(code: ErrorCode) -> u16 {
         ErrorCode::InvalidCredentials
         | ErrorCode::Unauthenticated
         | ErrorCode::SessionExpired
+        | ErrorCode::InvalidSignature
+        | ErrorCode::SignatureExpired
         | ErrorCode::CodeRequired => 401,
         ErrorCode::Forbidden
         | ErrorCode::AccountDisabled

@@ -454,6 +454,8 @@ impl TripRow {
             pass,
             created_at_ms: self.created_at_ms as i64,
             updated_at_ms: self.updated_at_ms as i64,
+            province_received: false,
+            timeline: Default::default(),
         })
     }
 }

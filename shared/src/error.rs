@@ -60,6 +60,10 @@ pub enum ErrorCode {
     /// An outbox write sent again under a `seq` the edge has dealt with, but not the same write
     /// (another kind or payload): refused, nothing changes.
     ReplayMismatch,
+    /// A signed message (the province's callbacks) whose signature is missing or does not hold.
+    InvalidSignature,
+    /// A signed message whose timestamp is more than 5 minutes from now (a replay).
+    SignatureExpired,
     PhoneTaken,
     InvalidCredentials,
     Unauthenticated,
@@ -88,7 +92,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 65] = [
+    pub const ALL: [ErrorCode; 67] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -136,6 +140,8 @@ impl ErrorCode {
         ErrorCode::QueueCallTooRecent,
         ErrorCode::InvalidQueueRequest,
         ErrorCode::ReplayMismatch,
+        ErrorCode::InvalidSignature,
+        ErrorCode::SignatureExpired,
         ErrorCode::PhoneTaken,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthenticated,
@@ -206,6 +212,8 @@ impl ErrorCode {
             ErrorCode::QueueCallTooRecent => "queue_call_too_recent",
             ErrorCode::InvalidQueueRequest => "invalid_queue_request",
             ErrorCode::ReplayMismatch => "replay_mismatch",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::SignatureExpired => "signature_expired",
             ErrorCode::PhoneTaken => "phone_taken",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Unauthenticated => "unauthenticated",

@@ -29,6 +29,7 @@ pub mod pass;
 mod password;
 mod phone;
 mod plate;
+pub mod province;
 pub mod queue;
 pub mod rate_limit;
 mod registration;

@@ -120,7 +120,7 @@ pub fn parse_local_date_time(date: &str, hhmm: &str) -> Option<i64> {
     Some((days * 86_400 + i64::from(minutes) * 60 - VIETNAM_OFFSET_SECS) * 1000)
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
@@ -130,7 +130,7 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of `civil_from_days`).
-fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+pub(crate) fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -93,6 +93,9 @@ pub struct DayBookingsResponse {
     pub bookings: Vec<Booking>,
     #[serde(default)]
     pub verified_trips: Vec<String>,
+    /// The trips among them whose record the province's platform has acknowledged.
+    #[serde(default)]
+    pub province_received_trips: Vec<String>,
 }
 
 /// A booking of mine that the edge released (in `GET /api/bookings`): why, for the app to

@@ -14,6 +14,7 @@ mod accounts;
 mod bookings;
 mod gates;
 mod passes;
+mod province;
 mod queue;
 mod sync;
 #[cfg(test)]
@@ -24,6 +25,7 @@ pub use accounts::*;
 pub use bookings::*;
 pub use gates::*;
 pub use passes::*;
+pub use province::*;
 pub use queue::*;
 pub use sync::*;
 pub use trips::*;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::pass::PassId;
+use crate::province::timeline::Timeline;
 use crate::RegistrationNumber;
 
 // ---- Vehicles, trips and passes -------------------------------------------------------
@@ -230,6 +231,12 @@ pub struct TripRecordDto {
     pub pass: Option<PassDto>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    /// The province's platform has acknowledged the trip's record (`trip.accepted`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub province_received: bool,
+    /// What the province's forces said about the trip, step by step (empty until they speak).
+    #[serde(default)]
+    pub timeline: Timeline,
 }
 
 /// `GET /api/trips`: the account's own vehicles and trips, newest trips first.
