@@ -155,6 +155,8 @@ mod tests {
                 pass: None,
                 created_at_ms: 0,
                 updated_at_ms: 0,
+                province_received: false,
+                timeline: Default::default(),
             }],
         };
         let outbox = Contents {
@@ -195,6 +197,8 @@ mod tests {
                 pass: None,
                 created_at_ms: 0,
                 updated_at_ms: 0,
+                province_received: false,
+                timeline: Default::default(),
             }],
         };
         let outbox = Contents {

@@ -336,10 +336,12 @@ fn booking_lists_keep_their_shape() {
     let day = DayBookingsResponse {
         bookings: vec![booking],
         verified_trips: vec!["t-abc123".into()],
+        province_received_trips: vec!["t-abc123".into()],
     };
     round_trips(
         &day,
-        serde_json::json!({ "bookings": [booking_json()], "verified_trips": ["t-abc123"] }),
+        serde_json::json!({ "bookings": [booking_json()], "verified_trips": ["t-abc123"],
+                            "province_received_trips": ["t-abc123"] }),
     );
     // The yard's object answers a day's list without the badge; the edge adds it.
     let from_yard: DayBookingsResponse =
