@@ -73,6 +73,8 @@ pub struct PullReport {
     pub stored: u32,
     pub cursor: u64,
     pub failure: Option<String>,
+    /// Not run: the pusher is backing off (the province failed, or asked to wait).
+    pub skipped: bool,
 }
 
 /// Reads the province's status updates after the stored cursor, page by page, storing each
