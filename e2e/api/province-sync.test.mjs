@@ -11,7 +11,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { get, post, signInAs } from "../lib/accounts.mjs";
-import { d1 } from "../lib/bookings.mjs";
+import { book, cancel as cancelBooking, d1, getConfig, localDate, nextSlotStart, ownerWithTrips, yardBookings } from "../lib/bookings.mjs";
+import { operatorFor } from "../lib/queue.mjs";
 import { clientId, listTrips, signUpOwner, trip as tripBody, vehicle } from "../lib/trips.mjs";
 import {
   CALLBACK_SECRET,
@@ -421,6 +422,31 @@ test("status callbacks and the pull reach the driver's trip timeline", async (t)
   // The late callback changes nothing: each update is stored once.
   await sleep(3000);
   assert.equal((await timelineRows(id)).length, 5);
+});
+
+test("the operator's day list says which vehicles' records reached the province", async () => {
+  const YARD = "cm-1";
+  const op = await operatorFor(YARD);
+  const slot = nextSlotStart((await getConfig(op.token, YARD)).json);
+  await setProvince({ mode: "down" });
+  const owner = await ownerWithTrips({ count: 1 });
+  const t = owner.trips[0];
+  const booked = await book(owner.token, YARD, { trip_id: t.id, slot_start_ms: slot });
+  assert.equal(booked.status, 200, show(booked));
+  const day = async () => {
+    const r = await yardBookings(op.token, YARD, localDate(0, slot));
+    assert.equal(r.status, 200, show(r));
+    assert.ok(r.json.bookings.some((b) => b.trip_id === t.id));
+    return r.json.province_received_trips;
+  };
+  assert.ok(!(await day()).includes(t.id), "not received while the province is down");
+  await setProvince({ mode: "up" });
+  await drain([t.id]);
+  assert.ok((await day()).includes(t.id), "received once acknowledged");
+  const kinds = (await outboxOf([t.id])).map((r) => r.topic);
+  assert.ok(kinds.includes("booking.made"), `the yard's event went too: ${kinds}`);
+  await assertDeliveredOnceInOrder([t.id]);
+  assert.equal((await cancelBooking(owner.token, YARD, booked.json.id)).status, 200);
 });
 
 test("wrangler dev killed mid-push: nothing lost, nothing doubled", async (t) => {
