@@ -541,7 +541,11 @@ mod tests {
         for bad in ["0", "-1", "+4", "abc", "9223372036854775808", "1e3", "٣"] {
             let path = format!("/api/admin/province-sync/parked/{bad}/retry");
             let r = resolve(&Method::Post, &path).unwrap();
-            assert_eq!(r.record_id().unwrap_err().code(), ErrorCode::InvalidId, "{bad}");
+            assert_eq!(
+                r.record_id().unwrap_err().code(),
+                ErrorCode::InvalidId,
+                "{bad}"
+            );
         }
         // The test hook is not a route: only a test build answers it, outside the table.
         assert_eq!(
