@@ -63,7 +63,13 @@ fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
 // ---- a small JSON Schema validator (the keywords this document uses) ----
 
 /// Keywords that only annotate.
-const ANNOTATIONS: [&str; 5] = ["description", "examples", "default", "discriminator", "title"];
+const ANNOTATIONS: [&str; 5] = [
+    "description",
+    "examples",
+    "default",
+    "discriminator",
+    "title",
+];
 const KEYWORDS: [&str; 21] = [
     "$ref",
     "type",
@@ -146,19 +152,35 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
         }
     }
     if let Some(n) = value.as_f64() {
-        if map.get("minimum").and_then(Value::as_f64).is_some_and(|m| n < m) {
+        if map
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n < m)
+        {
             return fail("below the minimum".into());
         }
-        if map.get("maximum").and_then(Value::as_f64).is_some_and(|m| n > m) {
+        if map
+            .get("maximum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n > m)
+        {
             return fail("above the maximum".into());
         }
     }
     if let Some(s) = value.as_str() {
         let chars = s.chars().count() as u64;
-        if map.get("minLength").and_then(Value::as_u64).is_some_and(|m| chars < m) {
+        if map
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| chars < m)
+        {
             return fail("too short".into());
         }
-        if map.get("maxLength").and_then(Value::as_u64).is_some_and(|m| chars > m) {
+        if map
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| chars > m)
+        {
             return fail("too long".into());
         }
         if let Some(pattern) = map.get(PATTERN).and_then(Value::as_str) {
@@ -169,7 +191,12 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
         }
     }
     if let Some(object) = value.as_object() {
-        for name in map.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in map
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let name = name.as_str().expect("required names");
             if !object.contains_key(name) {
                 return fail(format!("lacks the required {name:?}"));
@@ -188,10 +215,18 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
         }
     }
     if let Some(items) = value.as_array() {
-        if map.get("minItems").and_then(Value::as_u64).is_some_and(|m| (items.len() as u64) < m) {
+        if map
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| (items.len() as u64) < m)
+        {
             return fail("too few items".into());
         }
-        if map.get("maxItems").and_then(Value::as_u64).is_some_and(|m| (items.len() as u64) > m) {
+        if map
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| (items.len() as u64) > m)
+        {
             return fail("too many items".into());
         }
         if let Some(sub) = map.get("items") {
@@ -211,8 +246,10 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
         }
     }
     if let Some(one) = map.get("oneOf").and_then(Value::as_array) {
-        let results: Vec<Result<(), String>> =
-            one.iter().map(|sub| validate(doc, sub, value, at)).collect();
+        let results: Vec<Result<(), String>> = one
+            .iter()
+            .map(|sub| validate(doc, sub, value, at))
+            .collect();
         let matched = results.iter().filter(|r| r.is_ok()).count();
         if matched != 1 {
             let why: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
@@ -690,7 +727,10 @@ fn samples() -> Vec<(String, Vec<Value>)> {
         "StatusUpdateResult".into(),
         callback_answer.results.iter().map(to_json).collect(),
     );
-    by_schema.insert("StatusCallbackAnswer".into(), vec![to_json(&callback_answer)]);
+    by_schema.insert(
+        "StatusCallbackAnswer".into(),
+        vec![to_json(&callback_answer)],
+    );
     by_schema.into_iter().collect()
 }
 
@@ -704,7 +744,12 @@ fn names(values: &Value) -> BTreeSet<String> {
 }
 
 fn keys(value: &Value) -> BTreeSet<String> {
-    value.as_object().expect("an object").keys().cloned().collect()
+    value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect()
 }
 
 // ---- the tests ----
@@ -749,14 +794,22 @@ fn each_operation_is_signed_and_refuses_bad_signatures() {
     for (method, path, served_by, secret) in [
         ("post", "/v1/records", "province", "PROVINCE_PUSH_SECRET"),
         ("get", "/v1/status", "province", "PROVINCE_PUSH_SECRET"),
-        ("post", "/api/province/status", "edge", "PROVINCE_CALLBACK_SECRET"),
+        (
+            "post",
+            "/api/province/status",
+            "edge",
+            "PROVINCE_CALLBACK_SECRET",
+        ),
     ] {
         let name = format!("{method} {path}");
         let op = &doc["paths"][path][method];
         assert_eq!(op["x-served-by"], served_by, "{name}");
         assert_eq!(op["x-signed-with"], secret, "{name}");
         for key in ["summary", "description", "operationId"] {
-            assert!(op[key].as_str().is_some_and(|s| !s.is_empty()), "{name}: {key}");
+            assert!(
+                op[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{name}: {key}"
+            );
         }
         let headers: BTreeSet<String> = op["parameters"]
             .as_array()
@@ -785,21 +838,31 @@ fn each_operation_is_signed_and_refuses_bad_signatures() {
             assert!(response["description"].is_string(), "{name} {status}");
             if let Some(codes) = response.get("x-codes") {
                 for code in names(codes) {
-                    assert!(listed.contains(&code), "{name} {status}: {code} not in ErrorCode");
+                    assert!(
+                        listed.contains(&code),
+                        "{name} {status}: {code} not in ErrorCode"
+                    );
                 }
             }
         }
         if served_by == "edge" {
             assert_eq!(
                 names(&resolve(&doc, &responses["401"])["x-codes"]),
-                BTreeSet::from(["invalid_signature".to_owned(), "signature_expired".to_owned()]),
+                BTreeSet::from([
+                    "invalid_signature".to_owned(),
+                    "signature_expired".to_owned()
+                ]),
                 "{name}: 401"
             );
         }
         assert!(responses.contains_key("401"), "{name}: 401");
         for (status, response) in responses {
             if status.starts_with('4') || status.starts_with('5') {
-                let expected = if served_by == "edge" { "Error" } else { "ProvinceError" };
+                let expected = if served_by == "edge" {
+                    "Error"
+                } else {
+                    "ProvinceError"
+                };
                 assert_eq!(
                     resolve(&doc, response)["content"]["application/json"]["schema"]["$ref"],
                     format!("#/components/schemas/{expected}"),
@@ -808,7 +871,10 @@ fn each_operation_is_signed_and_refuses_bad_signatures() {
             }
         }
         if served_by == "province" {
-            assert_eq!(op["x-answer-signed-with"], "PROVINCE_CALLBACK_SECRET", "{name}");
+            assert_eq!(
+                op["x-answer-signed-with"], "PROVINCE_CALLBACK_SECRET",
+                "{name}"
+            );
             let answer_headers = keys(&responses["200"]["headers"]);
             assert_eq!(answer_headers, signed, "{name}: a signed answer");
             let retry = &resolve(&doc, &responses["429"])["headers"]["Retry-After"];
@@ -865,7 +931,10 @@ fn every_enum_lists_exactly_what_serde_writes() {
         ("Force", serde_names(forces())),
         ("Verdict", serde_names(verdicts())),
         ("HoldReason", serde_names(hold_reasons())),
-        ("Direction", serde_names([Direction::Export, Direction::Import])),
+        (
+            "Direction",
+            serde_names([Direction::Export, Direction::Import]),
+        ),
         ("Lane", serde_names([Lane::General, Lane::Perishable])),
         (
             "ReleaseReason",
@@ -904,7 +973,12 @@ fn every_enum_lists_exactly_what_serde_writes() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| resolve(&doc, r)["properties"]["result"]["const"].as_str().unwrap().to_owned())
+        .map(|r| {
+            resolve(&doc, r)["properties"]["result"]["const"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(documented, tags, "RecordResult's results");
     assert_eq!(
@@ -938,17 +1012,29 @@ fn the_schemas_refuse_what_serde_never_writes() {
         .clone();
     let mut without = accepted.clone();
     without.as_object_mut().unwrap().remove("declaration");
-    assert_invalid(&doc, "ProvinceRecord", &without, "trip.accepted without a declaration");
+    assert_invalid(
+        &doc,
+        "ProvinceRecord",
+        &without,
+        "trip.accepted without a declaration",
+    );
     let mut with = booked.clone();
     with["declaration"] = accepted["declaration"].clone();
-    assert_invalid(&doc, "ProvinceRecord", &with, "a declaration on booking.made");
+    assert_invalid(
+        &doc,
+        "ProvinceRecord",
+        &with,
+        "a declaration on booking.made",
+    );
     let mut mismatched = booked.clone();
     mismatched["data"] = accepted["data"].clone();
-    mismatched["data"]
-        .as_object_mut()
-        .unwrap()
-        .remove("plate");
-    assert_invalid(&doc, "ProvinceRecord", &mismatched, "an event without its plate");
+    mismatched["data"].as_object_mut().unwrap().remove("plate");
+    assert_invalid(
+        &doc,
+        "ProvinceRecord",
+        &mismatched,
+        "an event without its plate",
+    );
     let mut seq0 = booked.clone();
     seq0["seq"] = json!(0);
     assert_invalid(&doc, "ProvinceRecord", &seq0, "seq 0");
@@ -990,10 +1076,26 @@ fn id_patterns_agree_with_the_parsers() {
         move |s: &str| re.is_match(s) && (min..=max).contains(&s.chars().count())
     };
     let candidates = [
-        "", "a", "ab", "t-1", "t-3n8d0p6yr2", "-ab", "ab-", "A-b", "a_b", "a.b", "ev-00ff",
-        "hn-fruit.7", "ev 1", "4a7c19e2b05d3f68", "4A7C19E2B05D3F68", "ç-1",
-        "abcdefghijabcdefghijabcdefghijab", "abcdefghijabcdefghijabcdefghijabc",
-        "Xyz-01_2.3", "a/b",
+        "",
+        "a",
+        "ab",
+        "t-1",
+        "t-3n8d0p6yr2",
+        "-ab",
+        "ab-",
+        "A-b",
+        "a_b",
+        "a.b",
+        "ev-00ff",
+        "hn-fruit.7",
+        "ev 1",
+        "4a7c19e2b05d3f68",
+        "4A7C19E2B05D3F68",
+        "ç-1",
+        "abcdefghijabcdefghijabcdefghijab",
+        "abcdefghijabcdefghijabcdefghijabc",
+        "Xyz-01_2.3",
+        "a/b",
     ];
     let long = "x".repeat(65);
     let slug = pattern("Slug");
@@ -1019,7 +1121,11 @@ fn id_patterns_agree_with_the_parsers() {
 fn round_trip<T: Serialize + DeserializeOwned>(name: &str, example: &Value) {
     let typed: T = serde_json::from_value(example.clone())
         .unwrap_or_else(|e| panic!("an example of {name} does not parse: {e}\n{example}"));
-    assert_eq!(&to_json(&typed), example, "an example of {name} changes through serde");
+    assert_eq!(
+        &to_json(&typed),
+        example,
+        "an example of {name} changes through serde"
+    );
 }
 
 /// Every example in the document is what the code reads and writes, unchanged.
@@ -1036,9 +1142,9 @@ fn the_examples_read_back_unchanged() {
             match name.as_str() {
                 "Batch" => round_trip::<Batch>(name, example),
                 "ProvinceRecord" => round_trip::<ProvinceRecord>(name, example),
-                "PlatformDeclaration" => round_trip::<
-                    shared::province::record::PlatformDeclaration,
-                >(name, example),
+                "PlatformDeclaration" => {
+                    round_trip::<shared::province::record::PlatformDeclaration>(name, example)
+                }
                 "BatchAnswer" => round_trip::<BatchAnswer>(name, example),
                 "StatusUpdate" => round_trip::<StatusUpdate>(name, example),
                 "StatusBatch" => round_trip::<StatusBatch>(name, example),
@@ -1048,12 +1154,18 @@ fn the_examples_read_back_unchanged() {
             seen.insert(name.clone());
         }
     }
-    for name in ["Batch", "BatchAnswer", "StatusBatch", "StatusCallbackAnswer"] {
+    for name in [
+        "Batch",
+        "BatchAnswer",
+        "StatusBatch",
+        "StatusCallbackAnswer",
+    ] {
         assert!(seen.contains(name), "an example of {name}");
     }
     // The batch example's id is the one its records make, and a trip.accepted example's
     // declaration is the one the code derives from its event.
-    let batch: Batch = serde_json::from_value(schema(&doc, "Batch")["examples"][0].clone()).unwrap();
+    let batch: Batch =
+        serde_json::from_value(schema(&doc, "Batch")["examples"][0].clone()).unwrap();
     assert_eq!(Batch::new(batch.records.clone()).batch_id, batch.batch_id);
     for record in &batch.records {
         let recorded = Recorded {
@@ -1062,15 +1174,29 @@ fn the_examples_read_back_unchanged() {
             at_ms: record.occurred_at_ms,
             event: record.data.clone(),
         };
-        assert_eq!(ProvinceRecord::of(&recorded, record.seq).as_ref(), Some(record));
+        assert_eq!(
+            ProvinceRecord::of(&recorded, record.seq).as_ref(),
+            Some(record)
+        );
     }
 }
 
 fn signed_parts(example: &Value) -> (Secret, String, i64, String, String) {
-    let text = |key: &str| example[key].as_str().unwrap_or_else(|| panic!("{key}")).to_owned();
+    let text = |key: &str| {
+        example[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key}"))
+            .to_owned()
+    };
     let secret = Secret::parse(&text("secret")).expect("a whsec_ secret");
     let ts: i64 = text("webhook-timestamp").parse().unwrap();
-    (secret, text("webhook-id"), ts, text("body"), text("webhook-signature"))
+    (
+        secret,
+        text("webhook-id"),
+        ts,
+        text("body"),
+        text("webhook-signature"),
+    )
 }
 
 /// The Standard Webhooks vector and the document's own signed request and answer verify.
@@ -1079,7 +1205,10 @@ fn the_signed_examples_verify() {
     let doc = document();
     let vector = &doc["x-signature-test-vector"];
     let (secret, id, ts, body, signature) = signed_parts(vector);
-    assert_eq!(id, "msg_p5jXN8AQM9LWM0D4loKWxJek", "the specification's example");
+    assert_eq!(
+        id, "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "the specification's example"
+    );
     assert_eq!(webhook::sign(&secret, &id, ts, body.as_bytes()), signature);
 
     let op = &doc["paths"]["/v1/records"]["post"];
@@ -1090,10 +1219,17 @@ fn the_signed_examples_verify() {
         timestamp: Some(&ts.to_string()),
         signature: Some(&signature),
     };
-    assert_eq!(webhook::verify(&secret, headers, body.as_bytes(), ts + TOLERANCE_S), Ok(id.as_str()));
+    assert_eq!(
+        webhook::verify(&secret, headers, body.as_bytes(), ts + TOLERANCE_S),
+        Ok(id.as_str())
+    );
     let batch: Batch = serde_json::from_str(&body).expect("the signed body is a Batch");
     assert_eq!(batch.batch_id, id, "webhook-id is the batch id");
-    assert_eq!(serde_json::to_string(&batch).unwrap(), body, "the bytes the edge sends");
+    assert_eq!(
+        serde_json::to_string(&batch).unwrap(),
+        body,
+        "the bytes the edge sends"
+    );
     assert_valid(&doc, "Batch", &serde_json::from_str(&body).unwrap());
 
     let (answer_secret, answer_id, answer_ts, answer_body, answer_signature) =
@@ -1102,7 +1238,12 @@ fn the_signed_examples_verify() {
     assert_eq!(answer_id, format!("ans_{id}"));
     assert!((answer_ts - ts).abs() <= TOLERANCE_S);
     assert_eq!(
-        webhook::sign(&answer_secret, &answer_id, answer_ts, answer_body.as_bytes()),
+        webhook::sign(
+            &answer_secret,
+            &answer_id,
+            answer_ts,
+            answer_body.as_bytes()
+        ),
         answer_signature
     );
     let answer: BatchAnswer = serde_json::from_str(&answer_body).expect("a BatchAnswer");
@@ -1121,7 +1262,10 @@ fn the_delivery_figures_and_the_steps_are_the_codes() {
     let doc = document();
     let d = &doc["x-delivery"];
     assert_eq!(d["replay_window_s"], json!(TOLERANCE_S));
-    assert_eq!(d["batch_max_records"], json!(BatchLimits::DEFAULT.max_records));
+    assert_eq!(
+        d["batch_max_records"],
+        json!(BatchLimits::DEFAULT.max_records)
+    );
     assert_eq!(d["batch_max_bytes"], json!(BatchLimits::DEFAULT.max_bytes));
     assert_eq!(d["backoff_base_ms"], json!(Backoff::DEFAULT.base_ms));
     assert_eq!(d["backoff_cap_ms"], json!(Backoff::DEFAULT.cap_ms));
@@ -1131,7 +1275,10 @@ fn the_delivery_figures_and_the_steps_are_the_codes() {
     assert_eq!(Backoff::DEFAULT.delay_ms(1, 1.0), 2_000);
     assert_eq!(Backoff::DEFAULT.delay_ms(40, 1.0), Backoff::DEFAULT.cap_ms);
     let cap_s = d["retry_after_cap_s"].as_i64().unwrap();
-    assert_eq!(retry_after_ms(&(cap_s * 10).to_string(), 0), Some(cap_s * 1000));
+    assert_eq!(
+        retry_after_ms(&(cap_s * 10).to_string(), 0),
+        Some(cap_s * 1000)
+    );
     let batch = &schema(&doc, "Batch")["properties"]["records"];
     assert_eq!(batch["maxItems"], json!(BatchLimits::DEFAULT.max_records));
 
@@ -1141,7 +1288,11 @@ fn the_delivery_figures_and_the_steps_are_the_codes() {
         assert_eq!(entry["step"], to_json(&step), "x-steps in order");
         assert_eq!(entry["platform_name"], step.platform_name());
         let forces: Vec<Value> = step.confirmed_by().iter().map(to_json).collect();
-        assert_eq!(entry["confirmed_by"], json!(forces), "{step:?}: confirmed by");
+        assert_eq!(
+            entry["confirmed_by"],
+            json!(forces),
+            "{step:?}: confirmed by"
+        );
     }
 }
 
@@ -1152,17 +1303,35 @@ fn the_guide_quotes_the_same_vector_and_steps() {
     let guide = std::fs::read_to_string(&path).expect("docs/province-sync.md");
     let doc = document();
     let vector = &doc["x-signature-test-vector"];
-    for key in ["secret", "webhook-id", "webhook-timestamp", "webhook-signature", "body"] {
+    for key in [
+        "secret",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "body",
+    ] {
         let text = vector[key].as_str().unwrap();
-        assert!(guide.contains(text), "the guide quotes the vector's {key}: {text}");
+        assert!(
+            guide.contains(text),
+            "the guide quotes the vector's {key}: {text}"
+        );
     }
     for step in steps() {
         let name = to_json(&step);
-        assert!(guide.contains(&format!("`{}`", name.as_str().unwrap())), "{step:?}");
-        assert!(guide.contains(step.platform_name()), "{step:?}'s platform name");
+        assert!(
+            guide.contains(&format!("`{}`", name.as_str().unwrap())),
+            "{step:?}"
+        );
+        assert!(
+            guide.contains(step.platform_name()),
+            "{step:?}'s platform name"
+        );
     }
     for kind in trip_kinds() {
-        assert!(guide.contains(&format!("`{kind}`")), "the guide names {kind}");
+        assert!(
+            guide.contains(&format!("`{kind}`")),
+            "the guide names {kind}"
+        );
     }
 }
 
