@@ -1297,6 +1297,42 @@ fn the_delivery_figures_and_the_steps_are_the_codes() {
 }
 
 /// `docs/province-sync.md` quotes the same vector, steps and figures.
+/// The callback is also a route of BorderPass's own API (`docs/openapi.json`, checked against
+/// the route table by `edge/tests/openapi.rs`): both documents give it the same error codes.
+#[test]
+fn the_callback_matches_the_edge_api_document() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json");
+    let edge: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("docs/openapi.json"))
+            .expect("JSON");
+    let ours = document();
+    let Some(theirs) = edge["paths"]["/api/province/status"]["post"].as_object() else {
+        // Not routed yet on this branch: nothing to compare.
+        return;
+    };
+    let codes = |doc: &Value, responses: &Value| -> BTreeMap<String, BTreeSet<String>> {
+        responses
+            .as_object()
+            .expect("responses")
+            .iter()
+            .filter(|(status, _)| status.starts_with('4'))
+            .map(|(status, r)| {
+                let r = resolve(doc, r);
+                let codes = r.get("x-codes").map(names).unwrap_or_default();
+                (status.clone(), codes)
+            })
+            .collect()
+    };
+    assert_eq!(
+        codes(
+            &ours,
+            &ours["paths"]["/api/province/status"]["post"]["responses"]
+        ),
+        codes(&edge, &theirs["responses"]),
+        "POST /api/province/status: the error statuses and codes of both documents"
+    );
+}
+
 #[test]
 fn the_guide_quotes_the_same_vector_and_steps() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/province-sync.md");
