@@ -236,6 +236,7 @@ Object.assign(results, figures);
 await writeFile(jsonPath, JSON.stringify(results, null, 2) + "\n");
 
 const MARK = "<!-- province sync -->";
+const n = (x) => x.toLocaleString("en-US");
 const section = `${MARK}
 ## Province sync
 
@@ -245,27 +246,26 @@ ${SIM_URL}) and a second local Worker on fresh state, configured with its addres
 | figure | value |
 |---|---|
 | lag, event written → stored by the province, steady writes (p50 / p99 / max over ${lag.details.records} records) | ${figures.province_sync_lag_p50_ms} ms / ${figures.province_sync_lag_p99_ms} ms / ${figures.province_sync_lag_max_ms} ms |
-| backlog of ${BACKLOG} records after an outage: province up → all acknowledged at the edge | ${figures.province_backlog_drain_10000_s} s |
+| backlog of ${n(BACKLOG)} records after an outage: province up → all acknowledged at the edge | ${figures.province_backlog_drain_10000_s} s |
 | of which the pusher's backoff still waiting after "up" (${drain.details.failuresWhileDown} failures in a row during the outage) | ${figures.province_backlog_first_push_wait_s} s |
-| the drain itself: first batch to last record stored (${drain.details.batches} batches) | ${drain.details.pushS} s (${figures.province_backlog_push_records_per_s} records/s) |
+| the drain itself: first batch to last record stored (${drain.details.batches} batches) | ${drain.details.pushS} s (${n(figures.province_backlog_push_records_per_s)} records/s) |
 
-The lag comes from ${LAG_TRIPS} trips written through \`POST /api/sync\` by ${LAG_OWNERS} drivers at
-a steady ${lag.details.writesPerS} writes/s. One trip was created every ${LAG_INTERVAL_MS} ms on its
-own phone, and its declaration number was added a second later, so each trip made two records. The
-edge pushes after each write (\`ctx.wait_until\`); the cron was called ${lag.details.cronCalls} times (once a
-minute while records were still missing, as Cloudflare's every-minute cron would run). Each record's lag runs from its
-\`occurred_at_ms\` (the edge's clock when the write was handled) to the simulator's
-\`received_at_ms\` (its clock when it stored the record, just before answering \`accepted\`). Both
-clocks are this machine's. Every trip's two records arrived once, in \`seq\` order.
+**Lag.** ${LAG_TRIPS} trips were written through \`POST /api/sync\` by ${LAG_OWNERS} drivers, at a steady
+${lag.details.writesPerS} writes/s: one trip created every ${LAG_INTERVAL_MS} ms on its own phone, its
+declaration number added a second later, so two records per trip. The edge pushes after each write
+(\`ctx.wait_until\`). The cron was called ${lag.details.cronCalls} times (once a minute while records
+were still missing, as Cloudflare's every-minute cron would run). A record's lag runs from its
+\`occurred_at_ms\` (the edge's clock when it handled the write) to the simulator's \`received_at_ms\`
+(its clock when it stored the record, just before answering \`accepted\`): both this machine's
+clock. Every trip's two records arrived, once each, in \`seq\` order.
 
-For the backlog, the simulator was down (connections cut) while ${BACKLOG} trips were created by
-${Math.ceil(BACKLOG / BACKLOG_PER_OWNER)} driver accounts in batches of ${OPS_PER_SYNC} writes
-(${Math.round(drain.details.setupMs / 1000)} s; the pushes that followed those writes failed, and the
-backoff grew). Then the simulator was brought back, and the cron trigger (\`/__scheduled\`) was called
-back to back (${drain.details.cronRuns} runs), standing in for the every-minute cron and the pushes
-of a busy edge's writes. The time is measured until \`GET /api/admin/province-sync\` showed nothing
-pending, checked every 250 ms. Each record reached the province exactly once as a stored record;
-${drain.details.redelivered} were delivered more than once (answered \`duplicate\`).
+**Backlog.** The simulator was down (connections cut) while ${n(BACKLOG)} trips were created by
+${Math.ceil(BACKLOG / BACKLOG_PER_OWNER)} drivers in batches of ${OPS_PER_SYNC} writes (${Math.round(drain.details.setupMs / 1000)} s); the pushes that followed those
+writes failed, and the pusher's backoff grew. Then the simulator was brought back, and the cron
+trigger (\`/__scheduled\`) was called back to back (${drain.details.cronRuns} runs), standing in for the
+every-minute cron and the pushes of a busy edge's writes. The time runs until
+\`GET /api/admin/province-sync\` showed nothing pending (checked every 250 ms). The simulator
+stored each record once; ${drain.details.redelivered} were delivered more than once (answered \`duplicate\`).
 `;
 const mdPath = path.join(ROOT, "bench/results.md");
 let md = "";
