@@ -12,6 +12,7 @@ import path from "node:path";
 import { openPhone } from "../e2e/lib/browser.mjs";
 import { DEMO_ACCOUNTS } from "../edge/seed/demo-accounts.mjs";
 import { fakeCameraArgs, passQrSvg, writeFakeCamera } from "../e2e/lib/fake-camera.mjs";
+import { SignInPage } from "../e2e/pages/auth-pages.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
@@ -56,10 +57,9 @@ async function scanToVerdict(baseUrl, pass, scans) {
     const { page, context } = phone;
     await context.grantPermissions(["camera"], { origin: baseUrl });
     const officer = DEMO_ACCOUNTS.find((a) => a.role === "officer");
-    await page.goto(baseUrl + "/signin");
-    await page.locator("#phone").fill(officer.phone);
-    await page.locator("#password").fill(officer.password);
-    await page.locator('form button[type="submit"]').click();
+    // A new browser is a new device: the sign-in asks for the code sent by SMS (the page object
+    // reads it from the local SMS double).
+    await (await new SignInPage(page).open()).signIn(officer.phone, officer.password);
     await page.getByTestId("officer-home").waitFor();
     await page.goto(baseUrl + "/officer/verify");
     await page.getByTestId("trust-as-of").waitFor();
