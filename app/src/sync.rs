@@ -4,7 +4,10 @@
 //! One drain runs at a time. Writes go in `seq` order, in batches; a final answer (applied or
 //! refused) removes a write from the queue, a deferred one or a lost connection stops the drain
 //! until next time. After a drain a driver's or trader's trips are fetched again, passes
-//! included.
+//! and the province's timelines included; while the app is in front and online they are also
+//! fetched every minute, so a step the province confirms shows without a tap. Each fresh
+//! list is compared with the one saved before it ([`crate::timeline_news`]): the steps that
+//! changed become the in-app alert.
 //!
 //! Drivers and traders queue their trips here; yard operators queue the check-ins they scanned
 //! with no network (`queue.check_in`, sent in scan order).
@@ -12,7 +15,8 @@
 use crate::api;
 use crate::offline::outbox::{self, Contents, RejectedWrite};
 use crate::offline::snapshots::{self, TripsSnapshot};
-use crate::state::{use_connectivity, Session};
+use crate::state::{use_connectivity, Connectivity, Session};
+use crate::timeline_news::{self, StepNews};
 use leptos::prelude::*;
 use shared::sync::{Outcome, MAX_OPS_PER_SYNC};
 use shared::wire::v1::{OutboxWrite, SyncRequest};
@@ -21,6 +25,8 @@ use std::cell::Cell;
 
 /// How often to try again while writes are waiting.
 const RETRY_INTERVAL_MS: u32 = 30_000;
+/// How often the trips (and their timelines) are fetched while the app is in front, online.
+const REFRESH_EVERY_TICKS: u32 = 2;
 
 /// What the screens show about the outbox and the account's trips.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +38,8 @@ pub struct SyncState {
     pub syncing: RwSignal<bool>,
     /// Whether `trips` came from the edge during this visit (false: the copy on the phone).
     pub live: RwSignal<bool>,
+    /// Timeline steps that changed since the saved list, until the driver has read them.
+    pub news: RwSignal<Vec<StepNews>>,
 }
 
 thread_local! {
@@ -51,6 +59,7 @@ impl SyncState {
             trips: RwSignal::new(None),
             syncing: RwSignal::new(false),
             live: RwSignal::new(false),
+            news: RwSignal::new(Vec::new()),
         };
         STATE.with(|s| s.set(Some(state)));
         provide_context(state);
@@ -76,12 +85,21 @@ impl SyncState {
             }
         });
         leptos::task::spawn_local(async {
+            let mut ticks: u32 = 0;
             loop {
                 gloo_timers::future::TimeoutFuture::new(RETRY_INTERVAL_MS).await;
+                ticks = ticks.wrapping_add(1);
                 let waiting =
                     current().is_some_and(|s| !s.outbox.get_untracked().pending.is_empty());
                 if waiting {
                     drain().await;
+                } else if ticks.is_multiple_of(REFRESH_EVERY_TICKS)
+                    && in_front_and_online()
+                    && has_trips()
+                {
+                    if let Some(account_id) = signed_in_account() {
+                        refresh_trips(&account_id).await;
+                    }
                 }
             }
         });
@@ -95,6 +113,12 @@ pub fn use_sync() -> SyncState {
 
 fn current() -> Option<SyncState> {
     STATE.with(|s| s.get())
+}
+
+/// Whether the person is looking at the app and the phone has network: a background tab or a
+/// dead zone fetches nothing.
+fn in_front_and_online() -> bool {
+    !document().hidden() && Connectivity::current_online() == Some(true)
 }
 
 fn signed_in_account() -> Option<String> {
@@ -164,6 +188,14 @@ pub async fn forget_account(account_id: &str) {
         state.outbox_loaded.set(false);
         state.trips.set(None);
         state.live.set(false);
+        state.news.set(Vec::new());
+    }
+}
+
+/// The driver has read the alert.
+pub fn dismiss_news() {
+    if let Some(state) = current() {
+        state.news.set(Vec::new());
     }
 }
 
@@ -288,10 +320,19 @@ pub async fn refresh_trips(account_id: &str) {
         if FORGOTTEN.with(Cell::get) != forgotten_before {
             return;
         }
+        // What the phone had before this answer: on screen, else saved.
+        let before = match current().and_then(|s| s.trips.get_untracked()) {
+            Some(shown) => Some(shown),
+            None => snapshots::load_trips(account_id).await,
+        };
+        let fresh = timeline_news::news(before.as_ref(), &snapshot);
         snapshots::save_trips(account_id, &snapshot).await;
         if let Some(state) = current() {
             state.trips.set(Some(snapshot));
             state.live.set(true);
+            if !fresh.is_empty() {
+                state.news.update(|shown| timeline_news::add(shown, fresh));
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The pass of one trip, full screen: the QR, the plate in large type, the validity and the
-//! booked slot. Shown from the phone's copy, so it works with the network off.
+//! booked slot, then the trip's timeline at the border gate. Shown from the phone's copy, so it
+//! works with the network off.
 
+use super::timeline::TripTimeline;
 use crate::components::RequireRole;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::routes::{self, Route};
@@ -58,9 +60,11 @@ fn PassView() -> impl IntoView {
                         ("yard", &yard),
                         ("time", &LocalDateTime::from_unix_ms(start).date_time_string()),
                     ]));
+                    let trip_id = record.trip.id.clone();
                     view! {
                         {slot.map(|text| view! { <p class="pass-slot" data-testid="pass-slot">{text}</p> })}
                         {pass_body(i18n, record.pass, record.status, record.trip.trailer.or(plate.clone().and_then(|p| p.1)), plate.map(|p| p.0), offline_copy, fetched_at_ms)}
+                        <TripTimeline trip_id full=true/>
                     }.into_any()
                 }
             }}

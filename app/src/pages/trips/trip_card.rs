@@ -1,6 +1,7 @@
 //! One trip's card in the list.
 
 use super::model::{Shown, TripView, VehicleView};
+use super::timeline::TripTimeline;
 use super::trip_actions::{CancelBookingButton, CancelButton, DeclarationForm};
 use crate::i18n::{use_i18n, Key};
 use crate::labels::gate_name;
@@ -86,6 +87,7 @@ pub(super) fn TripCard(
             <p class="muted">{window}</p>
             <p><span class=format!("badge {status_class}") data-testid="trip-status">{move || i18n.t(status_key)}</span></p>
             <ReleasedBookingNotice trip_id=trip.dto.id.clone()/>
+            {matches!(shown, Shown::Stored(_)).then(|| view! { <TripTimeline trip_id=trip.dto.id.clone() full=false/> })}
             {move || booking.get().map(|b| {
                 let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
                 let yard = b.slot.yard.to_string();
