@@ -48,6 +48,15 @@ if [ "$purpose" = "test" ] &&
   "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check \
     "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+# The province sync's local secrets (Worker secrets in production): the edge signs what it
+# sends with the first, the province (here its simulator) its answers and callbacks with the second.
+for name in PROVINCE_PUSH_SECRET PROVINCE_CALLBACK_SECRET; do
+  if [ ! -f .dev.vars ] || ! grep -q "^$name=" .dev.vars; then
+    log "generating a local $name in .dev.vars"
+    node -e 'process.stdout.write(process.argv[1] + "=whsec_" + require("crypto").randomBytes(32).toString("base64") + "\n")' "$name" >>.dev.vars
+  fi
+done
+
 # The local pass-signing key (a Worker secret in production; .dev.vars locally, never committed).
 if [ ! -f .dev.vars ] || ! grep -q '^PASS_SIGNING_KEY=' .dev.vars; then
   log "generating a local pass-signing key in .dev.vars"

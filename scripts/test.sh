@@ -31,11 +31,14 @@ mkdir -p .wrangler
 state="$(mktemp -d "$ROOT/.wrangler/test-state.XXXXXX")"
 cleanup() {
   bash scripts/worker.sh stop "$port"
+  bash scripts/province-sim.sh stop "$BORDERPASS_PROVINCE_PORT"
   rm -rf "$state"
 }
 trap cleanup EXIT
 bash scripts/db.sh --persist-to "$state"
 log "starting wrangler dev on 127.0.0.1:$port"
+# The province's side of the sync: the simulator, on its own port and state.
+bash scripts/province-sim.sh start "$BORDERPASS_PROVINCE_PORT" "$state/province-sim" "http://127.0.0.1:$port"
 bash scripts/worker.sh start "$port" "$state" "${worker_args[@]}"
 
 export BORDERPASS_URL="http://127.0.0.1:$port"
