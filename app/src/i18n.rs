@@ -141,6 +141,10 @@ pub fn audit_event_key(event: &str) -> Key {
             Key::AuditPlateBookingReleased,
         ),
         (AuditEvent::BookingReleased, Key::AuditBookingReleased),
+        (
+            AuditEvent::ProvinceRecordRetried,
+            Key::AuditProvinceRecordRetried,
+        ),
     ];
     known
         .into_iter()

@@ -33,6 +33,30 @@ pub fn entry(
         ])?)
 }
 
+/// Like [`entry`], but written only if the statement just before it in the batch changed a
+/// row (SQLite's `changes()`): the audit entry of a guarded update that may find nothing to do.
+pub fn entry_if_changed(
+    db: &D1Database,
+    at_ms: i64,
+    actor: Option<&str>,
+    event: AuditEvent,
+    subject: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<D1PreparedStatement, ApiError> {
+    Ok(db
+        .prepare(
+            "INSERT INTO audit_log (at_ms, actor_id, event, subject, detail)
+             SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() > 0",
+        )
+        .bind(&[
+            (at_ms as f64).into(),
+            nullable(actor),
+            event.as_str().into(),
+            nullable(subject),
+            detail.to_string().into(),
+        ])?)
+}
+
 /// Like [`entry`], but written only if the account `subject` exists when the statement runs:
 /// for batches that create the account in an earlier statement that may do nothing.
 pub fn entry_if_account_exists(

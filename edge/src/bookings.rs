@@ -303,7 +303,8 @@ impl YardClient<'_> {
         Ok(booking)
     }
 
-    /// A day's bookings, with `verified_trips`: those whose vehicle is verified (the badge).
+    /// A day's bookings, with `verified_trips`: those whose vehicle is verified (the badge), and
+    /// `province_received_trips`: those whose record the province has acknowledged.
     pub async fn day_bookings(
         &self,
         date: Option<String>,
@@ -312,10 +313,12 @@ impl YardClient<'_> {
         let bookings = self.send(DayBookings { date }).await?;
         let trips: Vec<String> = bookings.iter().map(|b| b.trip_id.to_string()).collect();
         let verified_trips = crate::verified_plates::verified_trips(self.db, &trips).await?;
+        let province_received_trips =
+            crate::province::status::received_trips(self.db, &trips).await?;
         Ok(DayBookingsResponse {
             bookings,
             verified_trips,
-            province_received_trips: Vec::new(),
+            province_received_trips,
         })
     }
 

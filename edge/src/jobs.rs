@@ -1,11 +1,31 @@
-//! Work run by the cron trigger.
+//! Work run by the cron trigger (every minute).
 //!
-//! Today the job records that it ran (shown by `/api/health`, so operators can see the
-//! scheduler is alive); the province sync pushes its outbox batches from here.
+//! The job records that it ran (shown by `/api/health`, so operators can see the scheduler is
+//! alive), then runs the province sync: the push of the outbox's trip records (also run soon
+//! after each write, see `lib.rs`), then the pull of the province's status updates.
 
 use crate::error::ApiError;
-use serde::Deserialize;
+use crate::province::{pusher, status};
+use serde::{Deserialize, Serialize};
 use worker::{D1Database, Env};
+
+/// What one run of the province sync did (logged; answered by the test hook).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceJobReport {
+    pub push: pusher::PushReport,
+    pub pull: status::PullReport,
+}
+
+/// The province sync's part of the job, at `now_ms`.
+pub async fn province(
+    env: &Env,
+    db: &D1Database,
+    now_ms: i64,
+) -> Result<ProvinceJobReport, ApiError> {
+    let push = pusher::push(env, db, now_ms).await?;
+    let pull = status::pull(env, db, now_ms).await?;
+    Ok(ProvinceJobReport { push, pull })
+}
 
 const LAST_CRON_KEY: &str = "last_cron_at_ms";
 
@@ -19,6 +39,18 @@ pub async fn run(env: &Env, cron: &str, now_ms: i64) -> worker::Result<()> {
     .bind(&[LAST_CRON_KEY.into(), (now_ms as f64).into(), cron.into()])?
     .run()
     .await?;
+    match province(env, &db, now_ms).await {
+        Ok(report) => {
+            if report.push.failure.is_some() || report.pull.failure.is_some() {
+                worker::console_warn!(
+                    "province sync: push {:?}, pull {:?}",
+                    report.push.failure,
+                    report.pull.failure
+                );
+            }
+        }
+        Err(e) => worker::console_error!("province sync failed: {e:?}"),
+    }
     Ok(())
 }
 

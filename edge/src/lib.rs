@@ -4,7 +4,8 @@
 //! This file holds only the entry points. [`http`] owns routing, status codes and the one
 //! error type that becomes a `{code, message}` response; [`gates`] reads the gate directory from
 //! D1; [`yard_do`] is the yard's Durable Object (the single writer of a yard's state);
-//! [`jobs`] runs on the cron trigger; [`sync`] is the edge side of the phones' outbox, applying
+//! [`jobs`] runs on the cron trigger; [`province`] pushes the outbox to the province and
+//! takes its status updates back; [`sync`] is the edge side of the phones' outbox, applying
 //! the vehicle and trip writes of [`trips`] exactly once; [`passes`] signs trip passes and
 //! serves the trust list and deny-list. Domain rules live in the `shared` crate.
 
@@ -23,6 +24,7 @@ pub mod jobs;
 pub mod otp;
 pub mod outbox;
 pub mod passes;
+pub mod province;
 pub mod queue;
 pub mod rate_limits;
 pub mod sms;
@@ -39,8 +41,15 @@ pub use yard_do::YardDo;
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(http::serve(req, &env).await)
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    // A write that succeeded may have recorded events: push them to the province soon, after
+    // the answer has left (the cron trigger catches whatever this misses).
+    let write_clock = http::write_clock(&req);
+    let response = http::serve(req, &env).await;
+    if let Some(at_ms) = write_clock.filter(|_| response.status_code() < 400) {
+        ctx.wait_until(province::pusher::push_soon(env, at_ms));
+    }
+    Ok(response)
 }
 
 #[event(scheduled)]

@@ -4,6 +4,11 @@
 //! to the same batch, so the change and its event commit together or not at all. A yard's
 //! object copies its own events here with [`record`] as well: the unique event id makes a
 //! repeated copy a no-op (`INSERT OR IGNORE`), so none is doubled.
+//!
+//! A trip's event also gets its place in the trip's stream (`trip_seq`: 1, 2, 3, … in the
+//! order the events reach the outbox), computed in the same statement so two inserts cannot
+//! take the same place; the province sync ([`crate::province`]) sends each trip's records in
+//! that order and marks them here once the province acknowledges them.
 
 use crate::error::ApiError;
 use shared::event::{Event, EventId, Recorded};
@@ -47,13 +52,16 @@ fn insert(
         .prepare(match when {
             When::Always => {
                 "INSERT OR IGNORE INTO edge_outbox
-                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms, trip_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 IS NULL THEN NULL ELSE
+                   (SELECT COALESCE(MAX(trip_seq), 0) + 1 FROM edge_outbox WHERE trip_id = ?5) END)"
             }
             When::PreviousChanged => {
                 "INSERT OR IGNORE INTO edge_outbox
-                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0"
+                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms, trip_seq)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 IS NULL THEN NULL ELSE
+                   (SELECT COALESCE(MAX(trip_seq), 0) + 1 FROM edge_outbox WHERE trip_id = ?5) END
+                 WHERE changes() > 0"
             }
         })
         .bind(&[

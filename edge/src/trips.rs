@@ -328,17 +328,25 @@ pub async fn list(db: &D1Database, account: &AccountId) -> Result<TripsResponse,
         .all()
         .await?
         .results::<TripRow>()?;
+    // What the province received and said (shared::province::timeline), per trip.
+    let mut timelines = crate::province::status::timelines_of_account(db, account).await?;
+    let received = crate::province::status::received_trips_of_account(db, account).await?;
+    let mut dtos = Vec::with_capacity(trips.len());
+    for row in trips {
+        let mut dto = row.into_dto().map_err(|e| {
+            // A stored row the domain refuses is the edge's fault, not the caller's.
+            worker::console_error!("unreadable trip row: {e}");
+            ApiError::internal()
+        })?;
+        dto.province_received = received.contains(&dto.trip.id);
+        dto.timeline = timelines
+            .remove(&dto.trip.id)
+            .unwrap_or_else(|| shared::province::timeline::Timeline::fold(&[]));
+        dtos.push(dto);
+    }
     Ok(TripsResponse {
         vehicles: vehicles.into_iter().map(VehicleRow::into_dto).collect(),
-        trips: trips
-            .into_iter()
-            .map(TripRow::into_dto)
-            .collect::<Result<_, _>>()
-            .map_err(|e| {
-                // A stored row the domain refuses is the edge's fault, not the caller's.
-                worker::console_error!("unreadable trip row: {e}");
-                ApiError::internal()
-            })?,
+        trips: dtos,
     })
 }
 

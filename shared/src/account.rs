@@ -210,6 +210,8 @@ pub enum AuditEvent {
     PlateBookingReleased,
     /// A booking was released by the edge, with the reason (e.g. its account was disabled).
     BookingReleased,
+    /// An admin sent a record the province had rejected (parked) again.
+    ProvinceRecordRetried,
 }
 
 impl AuditEvent {
@@ -232,6 +234,7 @@ impl AuditEvent {
             AuditEvent::VehicleVerified => "vehicle_verified",
             AuditEvent::PlateBookingReleased => "plate_booking_released",
             AuditEvent::BookingReleased => "booking_released",
+            AuditEvent::ProvinceRecordRetried => "province_record_retried",
         }
     }
 }

@@ -34,6 +34,15 @@ pub fn parse_json_body<T: DeserializeOwned>(
 /// Reads a request's body, counting bytes as they stream in so that a body without (or lying
 /// about) `Content-Length` cannot exceed the limit, then parses it.
 pub async fn read_json_body<T: DeserializeOwned>(req: &mut worker::Request) -> Result<T, ApiError> {
+    let (content_type, bytes) = read_body_bytes(req).await?;
+    parse_json_body(content_type.as_deref(), &bytes)
+}
+
+/// A request's media type and raw body, size-limited the same way (for a signed body, whose
+/// signature is checked over the exact bytes before it is parsed).
+pub async fn read_body_bytes(
+    req: &mut worker::Request,
+) -> Result<(Option<String>, Vec<u8>), ApiError> {
     use futures_util::StreamExt;
     let content_type = req.headers().get("content-type")?;
     let mut stream = req.stream()?;
@@ -44,7 +53,7 @@ pub async fn read_json_body<T: DeserializeOwned>(req: &mut worker::Request) -> R
             return Err(ApiError::payload_too_large());
         }
     }
-    parse_json_body(content_type.as_deref(), &bytes)
+    Ok((content_type, bytes))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod headers;
 mod routes;
 mod test_hooks;
 
-pub use body::{parse_json_body, read_json_body};
+pub use body::{parse_json_body, read_body_bytes, read_json_body};
 pub use headers::SECURITY_HEADERS;
 pub use routes::{resolve, Resolved, RouteId, RouteSpec, ROUTES};
 
@@ -22,7 +22,7 @@ use crate::queue;
 use crate::rate_limits::{ClientAddress, Limits};
 use crate::sms::{self, Sms};
 use crate::yard_protocol::YardClient;
-use crate::{audit, disabling, gates, passes, sync, trips};
+use crate::{audit, disabling, gates, passes, province, sync, trips};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
 use worker::{D1Database, Env, Headers, Method, Request, Response};
@@ -46,9 +46,12 @@ pub async fn serve(req: Request, env: &Env) -> Response {
 /// Size check → route → authentication → the route's declared access → its handler.
 async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     refuse_oversized(&req)?;
-    let route = resolve(&req.method(), &req.path())?;
     let db = env.d1(DB_BINDING)?;
     let now = now_ms();
+    if test_hooks::ENABLED && req.path() == test_hooks::PROVINCE_RUN_PATH {
+        return province_run(env, &db, &req, now).await;
+    }
+    let route = resolve(&req.method(), &req.path())?;
     let auth = auth::authenticate(authorization(&req)?, &db, now).await?;
     // An unreadable yard id is nobody's yard here; the handler then reports it as invalid.
     let path_yard = route.yard_id().ok().flatten();
@@ -231,11 +234,65 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             json(&yard.day_bookings(query(&req, "date")).await?)
         }
         RouteId::YardConfig => json(&yard_client(env, &db, &route, &req, now)?.config().await?),
+        RouteId::ProvinceStatusCallback => {
+            json(&province::status::callback(env, &db, &mut req, now).await?)
+        }
+        RouteId::AdminProvinceSync => {
+            let clock = booking_clock(env, &req, now);
+            json(&province::health::health(env, &db, clock).await?)
+        }
+        RouteId::AdminRetryParkedRecord => {
+            let id = route.record_id()?;
+            let clock = booking_clock(env, &req, now);
+            json(&province::health::retry_parked(&db, signed_in(&auth)?, id, clock).await?)
+        }
         RouteId::SetYardConfig => {
             let body = read_json_body(&mut req).await?;
             let yard = yard_client(env, &db, &route, &req, now)?;
             json(&yard.set_config(signed_in(&auth)?, body).await?)
         }
+    }
+}
+
+/// The clock of a request that may have written something (any `POST` or `PUT` to the API
+/// but sign-ins, the province's callbacks and the test switches), for the push that follows
+/// it; `None` for the others.
+pub fn write_clock(req: &Request) -> Option<i64> {
+    let path = req.path();
+    let writes = matches!(req.method(), Method::Post | Method::Put)
+        && path.starts_with("/api/")
+        && !["/api/auth/", "/api/province/", "/api/test/", "/api/dev/"]
+            .iter()
+            .any(|p| path.starts_with(p));
+    writes.then(|| {
+        let header = req
+            .headers()
+            .get(test_hooks::TEST_NOW_HEADER)
+            .ok()
+            .flatten();
+        test_hooks::clock(header.as_deref(), now_ms())
+    })
+}
+
+/// `POST /api/test/province/run` (test builds only): one run of the province sync (push, then
+/// pull) at the request's clock, waiting up to 20 s for a pusher that holds the lease.
+async fn province_run(
+    env: &Env,
+    db: &D1Database,
+    req: &Request,
+    now: i64,
+) -> Result<Response, ApiError> {
+    if req.method() != Method::Post {
+        return Err(ApiError::method_not_allowed());
+    }
+    let clock = booking_clock(env, req, now);
+    let started = now_ms();
+    loop {
+        let report = crate::jobs::province(env, db, clock).await?;
+        if report.push.outcome != "busy" || now_ms() - started > 20_000 {
+            return json(&report);
+        }
+        worker::Delay::from(std::time::Duration::from_millis(200)).await;
     }
 }
 

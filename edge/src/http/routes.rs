@@ -51,6 +51,9 @@ pub enum RouteId {
     TripQueueLive,
     Board,
     VerifyVehicle,
+    ProvinceStatusCallback,
+    AdminProvinceSync,
+    AdminRetryParkedRecord,
 }
 
 #[derive(Debug)]
@@ -318,6 +321,26 @@ pub const ROUTES: &[RouteSpec] = &[
         pattern: "/api/vehicles/verifications",
         access: Access::Roles(VEHICLE_VERIFIERS),
     },
+    // The province's status callbacks: no session, the body's Standard Webhooks signature
+    // (PROVINCE_CALLBACK_SECRET) is checked by the handler before anything is read.
+    RouteSpec {
+        id: RouteId::ProvinceStatusCallback,
+        method: "POST",
+        pattern: "/api/province/status",
+        access: Access::Public,
+    },
+    RouteSpec {
+        id: RouteId::AdminProvinceSync,
+        method: "GET",
+        pattern: "/api/admin/province-sync",
+        access: Access::Roles(ADMIN),
+    },
+    RouteSpec {
+        id: RouteId::AdminRetryParkedRecord,
+        method: "POST",
+        pattern: "/api/admin/province-sync/parked/{record_id}/retry",
+        access: Access::Roles(ADMIN),
+    },
 ];
 
 /// A matched route with its path parameters (raw; parsed by the typed accessors).
@@ -360,6 +383,22 @@ impl Resolved {
             .param("trip_id")
             .ok_or_else(|| ApiError::not_found("no trip in the path"))?;
         Ok(shared::TripId::parse(raw)?)
+    }
+
+    /// The `{record_id}` of the path: an outbox row's number.
+    pub fn record_id(&self) -> Result<i64, ApiError> {
+        let raw = self
+            .param("record_id")
+            .ok_or_else(|| ApiError::not_found("no record in the path"))?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0 && raw.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| {
+                ApiError::from(shared::Error::new(
+                    shared::ErrorCode::InvalidId,
+                    "a record id is a positive integer",
+                ))
+            })
     }
 
     /// The `{account_id}` of the path, validated.

@@ -9,11 +9,17 @@
 //!   Only instants from 2020 to 2100 are taken; anything else is the real clock.
 //! - `RATE_LIMIT_WINDOW_MS`: every rate-limit window shortened (1 s to 1 h), so tests see
 //!   limits end without waiting minutes. It can shorten a window, never switch limits off.
+//! - `POST /api/test/province/run`: one run of the province sync (push, then pull) at the
+//!   request's `x-test-now-ms`, answering what it did. Not in the route table: other builds
+//!   answer it `not_found` like any unknown path.
 
 /// The header a test sets "now" with (test builds only).
 pub const TEST_NOW_HEADER: &str = "x-test-now-ms";
 /// The Worker variable that shortens rate-limit windows (test builds only).
 pub const WINDOW_VAR: &str = "RATE_LIMIT_WINDOW_MS";
+
+/// The province sync's test route (test builds only).
+pub const PROVINCE_RUN_PATH: &str = "/api/test/province/run";
 
 /// Whether this build has the test switches compiled in.
 pub const ENABLED: bool = cfg!(feature = "test-hooks");
