@@ -6,7 +6,7 @@
 // (asked first, the outcome announced), and the record flows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { withPhone, axe } from "../lib/phone.mjs";
 import { demo, signInAs } from "../lib/accounts.mjs";
 import { driverWithPass, listTrips, signUpOwner, vehicle, trip, sync, clientId } from "../lib/trips.mjs";
@@ -118,6 +118,8 @@ test("the province's answers reach the driver's trip: timeline, alert, what to d
       assert.equal(await overflow(page), 0, "no sideways scrolling on the trips screen");
       await assertTouchTargets(alert.root.locator("a, button"), "the alert's buttons");
       assert.deepEqual(await axe(page), [], "the trips screen with the timeline and the alert is accessible");
+      await mkdir("e2e/artifacts", { recursive: true });
+      await page.screenshot({ path: "e2e/artifacts/timeline-card-320.png", fullPage: true });
 
       // The alert opens the trip's pass screen: the whole timeline.
       await alert.open.click();
@@ -139,6 +141,7 @@ test("the province's answers reach the driver's trip: timeline, alert, what to d
       assert.ok(gateIn.includes("Biên phòng xác nhận lúc") && gateIn.includes("Hải quan xác nhận lúc"), gateIn);
       assert.equal(await overflow(page), 0, "no sideways scrolling on the pass screen");
       assert.deepEqual(await axe(page), [], "the pass screen with the timeline is accessible");
+      await page.screenshot({ path: "e2e/artifacts/timeline-pass-320.png", fullPage: true });
 
       // In Chinese: the yard is 堆场, and the driver is told what to do.
       await page.locator('.lang-switch button[data-lang="zh-Hans"]').click();
@@ -227,6 +230,8 @@ test("the day list marks vehicles whose record reached the province; the admin r
         assert.equal(await overflow(page), 0, "no sideways scrolling on the province sync screen");
         await assertTouchTargets(page.getByTestId("retry-parked"), "retry");
         assert.deepEqual(await axe(page), [], "the province sync screen is accessible");
+        await mkdir("e2e/artifacts", { recursive: true });
+        await page.screenshot({ path: "e2e/artifacts/province-sync-320.png", fullPage: true });
 
         // The province is fixed; the admin retries, after saying yes to the question.
         await setProvince({ reject: [] });
