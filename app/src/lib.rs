@@ -10,8 +10,8 @@
 //! - [`i18n`]: the compile-time-checked translations (Vietnamese first).
 //! - [`api`]: typed calls to the edge returning `Result<_, shared::Error>`.
 //! - [`offline`]: the only module that touches IndexedDB, local storage and the service worker.
-//! - [`sync`]: sends the outbox of queued writes and keeps the account's trips fresh;
-//!   [`timeline_news`]: what the province said since the saved list (the in-app alert).
+//! - [`sync`]: sends the outbox of queued writes and keeps the account's trips fresh, and
+//!   finds what the province said since the saved list (the in-app alert, `sync::news`).
 //! - [`live`]: follows a trip's place in its yard's queue (WebSocket, polling, saved copy).
 //! - [`alert`]: the beep, vibration and notification when the yard calls a driver.
 //! - [`scanner`] and [`verifier`]: the camera's QR reader and the offline pass check.
@@ -32,7 +32,6 @@ pub mod routes;
 pub mod scanner;
 pub mod state;
 pub mod sync;
-pub mod timeline_news;
 pub mod verifier;
 
 use components::{AppHeader, SessionEndedBanner, TimelineAlert, UpdateBanner};
