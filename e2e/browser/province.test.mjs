@@ -147,6 +147,7 @@ test("the province's answers reach the driver's trip: timeline, alert, what to d
       await page.locator('.lang-switch button[data-lang="zh-Hans"]').click();
       await page.waitForFunction((name) => document.querySelector('[data-step="yard_in"]')?.textContent.includes(name), zh.step_yard_in);
       assert.ok((await full.stop.textContent()).includes(zh.do_inspection));
+      assert.match(await page.locator(".pass-validity").textContent(), /\d{4}-\d\d-\d\d \d\d:\d\d/, "dates year first in Chinese");
       await page.locator('.lang-switch button[data-lang="vi"]').click();
       await page.waitForFunction((name) => document.querySelector('[data-step="yard_in"]')?.textContent.includes(name), vi.step_yard_in);
 

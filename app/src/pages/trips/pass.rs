@@ -5,12 +5,12 @@
 use super::timeline::TripTimeline;
 use crate::components::RequireRole;
 use crate::i18n::{use_i18n, I18n, Key};
+use crate::labels::date_time_in;
 use crate::routes::{self, Route};
 use crate::state::use_connectivity;
 use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::time::LocalDateTime;
 use shared::wire::v1::PassDto;
 use shared::{Role, TripStatus};
 
@@ -58,7 +58,7 @@ fn PassView() -> impl IntoView {
                     let offline_copy = !sync_state.live.get() || !connectivity.is_online();
                     let slot = booking.map(|(yard, start)| i18n.t_with(Key::TripsPassSlot, &[
                         ("yard", &yard),
-                        ("time", &LocalDateTime::from_unix_ms(start).date_time_string()),
+                        ("time", &date_time_in(start, i18n.lang())),
                     ]));
                     let trip_id = record.trip.id.clone();
                     view! {
@@ -92,17 +92,11 @@ fn pass_body(
     let validity = i18n.t_with(
         Key::TripsPassValid,
         &[
-            (
-                "from",
-                &LocalDateTime::from_unix_ms(pass.valid_from * 1000).date_time_string(),
-            ),
-            (
-                "until",
-                &LocalDateTime::from_unix_ms(pass.valid_until * 1000).date_time_string(),
-            ),
+            ("from", &date_time_in(pass.valid_from * 1000, i18n.lang())),
+            ("until", &date_time_in(pass.valid_until * 1000, i18n.lang())),
         ],
     );
-    let saved = LocalDateTime::from_unix_ms(fetched_at_ms).date_time_string();
+    let saved = date_time_in(fetched_at_ms, i18n.lang());
     view! {
         <div class="pass" data-testid="pass" data-pass-id=pass.id.clone() data-pass-code=pass.code.clone()>
             {offline_copy.then(|| view! {
