@@ -23,7 +23,16 @@ pub async fn province(
     now_ms: i64,
 ) -> Result<ProvinceJobReport, ApiError> {
     let push = pusher::push(env, db, now_ms).await?;
-    let pull = status::pull(env, db, now_ms).await?;
+    // The province asked for a pause (Retry-After) or is failing: the pull waits too, so
+    // nothing reaches it before it said it may.
+    let pull = if push.outcome == "not_due" || push.failure.is_some() {
+        status::PullReport {
+            skipped: true,
+            ..Default::default()
+        }
+    } else {
+        status::pull(env, db, now_ms).await?
+    };
     Ok(ProvinceJobReport { push, pull })
 }
 

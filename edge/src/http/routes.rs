@@ -526,6 +526,37 @@ mod tests {
     }
 
     #[test]
+    fn the_province_routes_resolve_and_record_ids_are_checked() {
+        assert_eq!(
+            id(Method::Post, "/api/province/status"),
+            RouteId::ProvinceStatusCallback
+        );
+        assert_eq!(
+            id(Method::Get, "/api/admin/province-sync"),
+            RouteId::AdminProvinceSync
+        );
+        let r = resolve(&Method::Post, "/api/admin/province-sync/parked/42/retry").unwrap();
+        assert_eq!(r.spec.id, RouteId::AdminRetryParkedRecord);
+        assert_eq!(r.record_id().unwrap(), 42);
+        for bad in ["0", "-1", "+4", "abc", "9223372036854775808", "1e3", "٣"] {
+            let path = format!("/api/admin/province-sync/parked/{bad}/retry");
+            let r = resolve(&Method::Post, &path).unwrap();
+            assert_eq!(
+                r.record_id().unwrap_err().code(),
+                ErrorCode::InvalidId,
+                "{bad}"
+            );
+        }
+        // The test hook is not a route: only a test build answers it, outside the table.
+        assert_eq!(
+            resolve(&Method::Post, super::super::test_hooks::PROVINCE_RUN_PATH)
+                .unwrap_err()
+                .code(),
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
     fn patterns_are_unique() {
         let mut keys: Vec<_> = ROUTES.iter().map(|r| (r.method, r.pattern)).collect();
         keys.sort_unstable();

@@ -73,6 +73,8 @@ pub struct PullReport {
     pub stored: u32,
     pub cursor: u64,
     pub failure: Option<String>,
+    /// Not run: the pusher is backing off (the province failed, or asked to wait).
+    pub skipped: bool,
 }
 
 /// Reads the province's status updates after the stored cursor, page by page, storing each
@@ -344,4 +346,53 @@ pub async fn received_trips(db: &D1Database, trip_ids: &[String]) -> Result<Vec<
         .await?
         .results::<Row>()?;
     Ok(rows.into_iter().map(|r| r.trip_id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::province::timeline::{Force, HoldReason, Step, Verdict};
+
+    /// `trip_timeline` stores each enum as its wire word: every value must read back as itself,
+    /// or a stored update would be dropped from the timeline.
+    #[test]
+    fn stored_words_read_back() {
+        for step in Step::ALL {
+            assert_eq!(parse::<Step>(word(&step).unwrap()), Some(step));
+        }
+        for force in Force::ALL {
+            assert_eq!(parse::<Force>(word(&force).unwrap()), Some(force));
+        }
+        for verdict in [Verdict::Confirmed, Verdict::Held, Verdict::Rejected] {
+            assert_eq!(parse::<Verdict>(word(&verdict).unwrap()), Some(verdict));
+        }
+        for reason in [
+            HoldReason::Inspection,
+            HoldReason::Documents,
+            HoldReason::FeesUnpaid,
+            HoldReason::Other,
+        ] {
+            assert_eq!(parse::<HoldReason>(word(&reason).unwrap()), Some(reason));
+        }
+        assert_eq!(parse::<Step>("gate_sideways".into()), None);
+    }
+
+    #[test]
+    fn a_row_becomes_its_update_or_nothing() {
+        let row = |step: &str| TimelineRow {
+            update_id: "st-1".into(),
+            trip_id: "t-abcdefghijkm".into(),
+            step: step.into(),
+            force: "customs".into(),
+            verdict: "held".into(),
+            reason: Some("documents".into()),
+            note: Some("Thiếu tờ khai".into()),
+            at_ms: 1_800_000_000_000.0,
+        };
+        let update = row("yard_in").into_update().unwrap();
+        assert_eq!(update.step, Step::YardIn);
+        assert_eq!(update.reason, Some(HoldReason::Documents));
+        assert_eq!(update.at_ms, 1_800_000_000_000);
+        assert!(row("nowhere").into_update().is_none());
+    }
 }

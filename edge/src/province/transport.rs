@@ -135,3 +135,22 @@ pub async fn exchange(
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_status_answer_carries_retry_after() {
+        let throttled = Failure::Status {
+            status: 429,
+            retry_after: Some("120".into()),
+        };
+        assert_eq!(throttled.retry_after(), Some("120"));
+        assert_eq!(throttled.describe(), "the province answered 429");
+        assert_eq!(Failure::Timeout.retry_after(), None);
+        assert!(Failure::BadSignature("bad_signature")
+            .describe()
+            .contains("not signed"));
+    }
+}
