@@ -87,7 +87,7 @@ pub(super) fn TripCard(
             <p class="muted">{window}</p>
             <p><span class=format!("badge {status_class}") data-testid="trip-status">{move || i18n.t(status_key)}</span></p>
             <ReleasedBookingNotice trip_id=trip.dto.id.clone()/>
-            {matches!(shown, Shown::Stored(_)).then(|| view! { <TripTimeline trip_id=trip.dto.id.clone() full=false/> })}
+            {(shown != Shown::Pending).then(|| view! { <TripTimeline trip_id=trip.dto.id.clone() full=false/> })}
             {move || booking.get().map(|b| {
                 let time = date_time_in(b.slot.start_ms, i18n.lang());
                 let yard = b.slot.yard.to_string();
