@@ -12,9 +12,10 @@ use shared::wire::v1::{
     BookSlotRequest, Booking, CallRequest, CallResponse, ChangePasswordRequest, CheckInRequest,
     CheckInResponse, CodeRequest, CodeSent, CreateAccountRequest, DayBookingsResponse, Done,
     ErrorBody, GatesResponse, HealthResponse, KeysResponse, MoveRequest, MyBookingsResponse,
-    PasswordResetRequest, RescheduleBookingRequest, RevocationsResponse, SessionResponse,
-    SignInRequest, SignUpRequest, SmsInbox, SyncRequest, SyncResponse, TripsResponse,
-    VerifyVehicleRequest, VerifyVehicleResponse, YardSettings, YardStatusResponse,
+    PasswordResetRequest, ProvinceSyncHealth, RescheduleBookingRequest, RetryParkedResponse,
+    RevocationsResponse, SessionResponse, SignInRequest, SignUpRequest, SmsInbox, SyncRequest,
+    SyncResponse, TripsResponse, VerifyVehicleRequest, VerifyVehicleResponse, YardSettings,
+    YardStatusResponse,
 };
 use shared::{AccountId, Error, ErrorCode, YardId};
 
@@ -89,6 +90,19 @@ pub async fn admin_set_disabled(id: &AccountId, disabled: bool) -> Result<Accoun
 
 pub async fn admin_audit_log() -> Result<AuditLogResponse, Error> {
     send(Request::get("/api/admin/audit")).await
+}
+
+/// How the push to the province's platform is going (admins).
+pub async fn admin_province_sync() -> Result<ProvinceSyncHealth, Error> {
+    send(Request::get("/api/admin/province-sync")).await
+}
+
+/// Puts a record the province refused back in line to be sent (admins; audited).
+pub async fn admin_retry_parked(id: i64) -> Result<RetryParkedResponse, Error> {
+    send(Request::post(&format!(
+        "/api/admin/province-sync/parked/{id}/retry"
+    )))
+    .await
 }
 
 /// A yard's slot grid for a local day (`YYYY-MM-DD`).

@@ -10,7 +10,8 @@
 //! - [`i18n`]: the compile-time-checked translations (Vietnamese first).
 //! - [`api`]: typed calls to the edge returning `Result<_, shared::Error>`.
 //! - [`offline`]: the only module that touches IndexedDB, local storage and the service worker.
-//! - [`sync`]: sends the outbox of queued writes and keeps the account's trips fresh.
+//! - [`sync`]: sends the outbox of queued writes and keeps the account's trips fresh, and
+//!   finds what the province said since the saved list (the in-app alert, `sync::news`).
 //! - [`live`]: follows a trip's place in its yard's queue (WebSocket, polling, saved copy).
 //! - [`alert`]: the beep, vibration and notification when the yard calls a driver.
 //! - [`scanner`] and [`verifier`]: the camera's QR reader and the offline pass check.
@@ -33,14 +34,14 @@ pub mod state;
 pub mod sync;
 pub mod verifier;
 
-use components::{AppHeader, SessionEndedBanner, UpdateBanner};
+use components::{AppHeader, SessionEndedBanner, TimelineAlert, UpdateBanner};
 use i18n::{use_i18n, I18n, Key};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use pages::{
     AccountPage, AdminPage, BoardPage, BookPage, DevSmsPage, ForgotPasswordPage, HomePage,
-    NotFoundPage, OfficerHomePage, OperatorHomePage, OperatorQueuePage, PassPage, QueuePage,
-    SignInPage, SignUpPage, TripsPage, VerifyPage,
+    NotFoundPage, OfficerHomePage, OperatorHomePage, OperatorQueuePage, PassPage, ProvinceSyncPage,
+    QueuePage, SignInPage, SignUpPage, TripsPage, VerifyPage,
 };
 use routes::pattern;
 use state::{Connectivity, Session, UpdateReady};
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
             <AppHeader/>
             <UpdateBanner/>
             <SessionEndedBanner/>
+            <TimelineAlert/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=pattern::HOME view=HomePage/>
@@ -88,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=pattern::TRIP_BOOK view=BookPage/>
                     <Route path=pattern::TRIP_QUEUE view=QueuePage/>
                     <Route path=pattern::ADMIN view=AdminPage/>
+                    <Route path=pattern::ADMIN_PROVINCE_SYNC view=ProvinceSyncPage/>
                 </Routes>
             </main>
         </Router>

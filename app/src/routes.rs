@@ -23,6 +23,7 @@ pub mod pattern {
     const TRIPS: Fixed = StaticSegment("trips");
     const OPERATOR: Fixed = StaticSegment("operator");
     const OFFICER: Fixed = StaticSegment("officer");
+    const ADMIN_SEGMENT: Fixed = StaticSegment("admin");
 
     pub const HOME: () = ();
     pub const SIGN_IN: (Fixed,) = (StaticSegment("signin"),);
@@ -39,7 +40,8 @@ pub mod pattern {
     pub const TRIP_PASS: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("pass"));
     pub const TRIP_BOOK: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("book"));
     pub const TRIP_QUEUE: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("queue"));
-    pub const ADMIN: (Fixed,) = (StaticSegment("admin"),);
+    pub const ADMIN: (Fixed,) = (ADMIN_SEGMENT,);
+    pub const ADMIN_PROVINCE_SYNC: (Fixed, Fixed) = (ADMIN_SEGMENT, StaticSegment("province-sync"));
 }
 
 /// A screen of the app, with the trip it shows where it shows one.
@@ -66,6 +68,8 @@ pub enum Route {
     /// A trip's place in its yard's queue.
     TripQueue(String),
     Admin,
+    /// The admin's view of the sync to the province's platform.
+    AdminProvinceSync,
 }
 
 impl Route {
@@ -88,6 +92,7 @@ impl Route {
             Route::TripBook(_) => &pattern::TRIP_BOOK,
             Route::TripQueue(_) => &pattern::TRIP_QUEUE,
             Route::Admin => &pattern::ADMIN,
+            Route::AdminProvinceSync => &pattern::ADMIN_PROVINCE_SYNC,
         }
     }
 
@@ -143,6 +148,7 @@ mod tests {
             Route::TripBook(trip()),
             Route::TripQueue(trip()),
             Route::Admin,
+            Route::AdminProvinceSync,
         ]
     }
 
@@ -168,6 +174,7 @@ mod tests {
                 "/trips/t-0123abcd/book",
                 "/trips/t-0123abcd/queue",
                 "/admin",
+                "/admin/province-sync",
             ]
         );
     }

@@ -4,7 +4,10 @@
 //! One drain runs at a time. Writes go in `seq` order, in batches; a final answer (applied or
 //! refused) removes a write from the queue, a deferred one or a lost connection stops the drain
 //! until next time. After a drain a driver's or trader's trips are fetched again, passes
-//! included.
+//! and the province's timelines included; while the app is in front and online they are also
+//! fetched every minute, so a step the province confirms shows without a tap. Each fresh
+//! list is compared with the one saved before it ([`news`]): the steps that
+//! changed become the in-app alert.
 //!
 //! Drivers and traders queue their trips here; yard operators queue the check-ins they scanned
 //! with no network (`queue.check_in`, sent in scan order).
@@ -12,7 +15,7 @@
 use crate::api;
 use crate::offline::outbox::{self, Contents, RejectedWrite};
 use crate::offline::snapshots::{self, TripsSnapshot};
-use crate::state::{use_connectivity, Session};
+use crate::state::{use_connectivity, Connectivity, Session};
 use leptos::prelude::*;
 use shared::sync::{Outcome, MAX_OPS_PER_SYNC};
 use shared::wire::v1::{OutboxWrite, SyncRequest};
@@ -21,6 +24,8 @@ use std::cell::Cell;
 
 /// How often to try again while writes are waiting.
 const RETRY_INTERVAL_MS: u32 = 30_000;
+/// How often the trips (and their timelines) are fetched while the app is in front, online.
+const REFRESH_EVERY_TICKS: u32 = 2;
 
 /// What the screens show about the outbox and the account's trips.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +37,8 @@ pub struct SyncState {
     pub syncing: RwSignal<bool>,
     /// Whether `trips` came from the edge during this visit (false: the copy on the phone).
     pub live: RwSignal<bool>,
+    /// Timeline steps that changed since the saved list, until the driver has read them.
+    pub news: RwSignal<Vec<news::StepNews>>,
 }
 
 thread_local! {
@@ -51,6 +58,7 @@ impl SyncState {
             trips: RwSignal::new(None),
             syncing: RwSignal::new(false),
             live: RwSignal::new(false),
+            news: RwSignal::new(Vec::new()),
         };
         STATE.with(|s| s.set(Some(state)));
         provide_context(state);
@@ -76,12 +84,21 @@ impl SyncState {
             }
         });
         leptos::task::spawn_local(async {
+            let mut ticks: u32 = 0;
             loop {
                 gloo_timers::future::TimeoutFuture::new(RETRY_INTERVAL_MS).await;
+                ticks = ticks.wrapping_add(1);
                 let waiting =
                     current().is_some_and(|s| !s.outbox.get_untracked().pending.is_empty());
                 if waiting {
                     drain().await;
+                } else if ticks.is_multiple_of(REFRESH_EVERY_TICKS)
+                    && in_front_and_online()
+                    && has_trips()
+                {
+                    if let Some(account_id) = signed_in_account() {
+                        refresh_trips(&account_id).await;
+                    }
                 }
             }
         });
@@ -95,6 +112,12 @@ pub fn use_sync() -> SyncState {
 
 fn current() -> Option<SyncState> {
     STATE.with(|s| s.get())
+}
+
+/// Whether the person is looking at the app and the phone has network: a background tab or a
+/// dead zone fetches nothing.
+fn in_front_and_online() -> bool {
+    !document().hidden() && Connectivity::current_online() == Some(true)
 }
 
 fn signed_in_account() -> Option<String> {
@@ -164,6 +187,14 @@ pub async fn forget_account(account_id: &str) {
         state.outbox_loaded.set(false);
         state.trips.set(None);
         state.live.set(false);
+        state.news.set(Vec::new());
+    }
+}
+
+/// The driver has read the alert.
+pub fn dismiss_news() {
+    if let Some(state) = current() {
+        state.news.set(Vec::new());
     }
 }
 
@@ -288,10 +319,19 @@ pub async fn refresh_trips(account_id: &str) {
         if FORGOTTEN.with(Cell::get) != forgotten_before {
             return;
         }
+        // What the phone had before this answer: on screen, else saved.
+        let before = match current().and_then(|s| s.trips.get_untracked()) {
+            Some(shown) => Some(shown),
+            None => snapshots::load_trips(account_id).await,
+        };
+        let fresh = news::news(before.as_ref(), &snapshot);
         snapshots::save_trips(account_id, &snapshot).await;
         if let Some(state) = current() {
             state.trips.set(Some(snapshot));
             state.live.set(true);
+            if !fresh.is_empty() {
+                state.news.update(|shown| news::add(shown, fresh));
+            }
         }
     }
 }
@@ -309,6 +349,215 @@ mod tests {
         for role in Role::ALL {
             let expected = matches!(role, Role::Driver | Role::Trader | Role::YardOperator);
             assert_eq!(has_outbox(role), expected, "{role}");
+        }
+    }
+}
+
+pub mod news {
+    //! What the province said since the phone last saved the trips: the steps whose state changed
+    //! between the saved list and the fresh one (`Timeline::changed_since`), for the in-app alert.
+    //!
+    //! Pure: [`crate::sync`] calls [`news`] with both lists before saving the fresh one, and keeps
+    //! what it found (with [`add`]) until the driver has read it.
+
+    use crate::offline::snapshots::TripsSnapshot;
+    use shared::province::timeline::{Step, StepView, Timeline};
+
+    /// One step of one trip that changed.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StepNews {
+        pub trip_id: String,
+        /// The trip's plate, when the phone knows its vehicle.
+        pub plate: Option<String>,
+        pub step: StepView,
+    }
+
+    impl StepNews {
+        fn key(&self) -> (&str, Step) {
+            (&self.trip_id, self.step.step)
+        }
+    }
+
+    /// The steps that changed from `before` (the list saved on the phone) to `after` (the edge's
+    /// answer). With nothing saved before there is nothing to compare with, so no news: the
+    /// first list a phone receives is not an alert. A trip new to the list is compared with an
+    /// empty timeline (everything the province already said about it is news).
+    pub fn news(before: Option<&TripsSnapshot>, after: &TripsSnapshot) -> Vec<StepNews> {
+        let Some(before) = before else {
+            return Vec::new();
+        };
+        let empty = Timeline::default();
+        after
+            .trips
+            .iter()
+            .flat_map(|trip| {
+                let was = before
+                    .trips
+                    .iter()
+                    .find(|t| t.trip.id == trip.trip.id)
+                    .map_or(&empty, |t| &t.timeline);
+                let plate = after
+                    .vehicles
+                    .iter()
+                    .find(|v| v.id == trip.trip.vehicle_id)
+                    .map(|v| v.plate.clone());
+                trip.timeline
+                    .changed_since(was)
+                    .into_iter()
+                    .map(move |step| StepNews {
+                        trip_id: trip.trip.id.clone(),
+                        plate: plate.clone(),
+                        step: step.clone(),
+                    })
+            })
+            .collect()
+    }
+
+    /// Adds fresh news to what is shown: a step that changed again replaces its older news.
+    pub fn add(shown: &mut Vec<StepNews>, fresh: Vec<StepNews>) {
+        for item in fresh {
+            shown.retain(|old| old.key() != item.key());
+            shown.push(item);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use shared::province::timeline::{
+            Force, HoldReason, StatusUpdate, StepState, UpdateId, Verdict,
+        };
+        use shared::wire::v1::{TripDto, TripRecordDto, VehicleDto};
+        use shared::{Country, Direction, TripId, TripStatus};
+
+        fn update(
+            id: &str,
+            step: Step,
+            force: Force,
+            verdict: Verdict,
+            at_ms: i64,
+        ) -> StatusUpdate {
+            StatusUpdate {
+                update_id: UpdateId::parse(id).unwrap(),
+                trip_id: TripId::parse("t-abcdefghijkm").unwrap(),
+                step,
+                force,
+                verdict,
+                reason: (verdict != Verdict::Confirmed).then_some(HoldReason::Inspection),
+                note: None,
+                at_ms,
+            }
+        }
+
+        fn record(id: &str, updates: &[StatusUpdate]) -> TripRecordDto {
+            TripRecordDto {
+                trip: TripDto {
+                    id: id.into(),
+                    vehicle_id: "v-1".into(),
+                    trailer: None,
+                    driver_name: "An".into(),
+                    gate_id: "huu-nghi".into(),
+                    direction: Direction::Export,
+                    cargo: "Thanh long".into(),
+                    perishable: true,
+                    hs_code: None,
+                    weight_kg: 1000,
+                    declaration: None,
+                    window_from_ms: 1,
+                    window_until_ms: 2,
+                },
+                status: TripStatus::Accepted,
+                pass: None,
+                created_at_ms: 0,
+                updated_at_ms: 0,
+                province_received: true,
+                timeline: Timeline::fold(updates),
+            }
+        }
+
+        fn snapshot(trips: Vec<TripRecordDto>) -> TripsSnapshot {
+            TripsSnapshot {
+                fetched_at_ms: 0,
+                vehicles: vec![VehicleDto {
+                    id: "v-1".into(),
+                    plate: "12C-345.67".into(),
+                    trailer: None,
+                    vehicle_type: "truck".into(),
+                    country: Country::Vn,
+                    verified: false,
+                }],
+                trips,
+                bookings: vec![],
+                releases: vec![],
+            }
+        }
+
+        #[test]
+        fn a_step_that_changed_is_news_and_one_that_did_not_is_not() {
+            let customs = update("u1", Step::GateIn, Force::Customs, Verdict::Confirmed, 10);
+            let guard = update(
+                "u2",
+                Step::GateIn,
+                Force::BorderGuard,
+                Verdict::Confirmed,
+                20,
+            );
+            let hold = update("u3", Step::YardIn, Force::Customs, Verdict::Held, 30);
+            let before = snapshot(vec![record("t-1", std::slice::from_ref(&customs))]);
+            let same = snapshot(vec![record("t-1", std::slice::from_ref(&customs))]);
+            assert!(news(Some(&before), &same).is_empty(), "nothing changed");
+
+            let after = snapshot(vec![record("t-1", &[customs, guard, hold])]);
+            let found = news(Some(&before), &after);
+            let steps: Vec<(Step, StepState)> =
+                found.iter().map(|n| (n.step.step, n.step.state)).collect();
+            assert_eq!(
+                steps,
+                [
+                    (Step::GateIn, StepState::Done),
+                    (Step::YardIn, StepState::Held)
+                ]
+            );
+            assert_eq!(found[0].plate.as_deref(), Some("12C-345.67"));
+            assert_eq!(found[0].trip_id, "t-1");
+        }
+
+        #[test]
+        fn the_first_list_on_a_phone_is_no_alert_but_a_new_trip_with_steps_is() {
+            let confirmed = update("u1", Step::GateIn, Force::Customs, Verdict::Confirmed, 10);
+            let after = snapshot(vec![record("t-2", &[confirmed])]);
+            assert!(news(None, &after).is_empty());
+            let before = snapshot(vec![]);
+            let found = news(Some(&before), &after);
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].step.state, StepState::Partly);
+            // A trip the province has said nothing about is no news.
+            assert!(news(Some(&before), &snapshot(vec![record("t-3", &[])])).is_empty());
+        }
+
+        #[test]
+        fn news_of_a_step_replaces_its_older_news() {
+            let held = update("u1", Step::Payment, Force::GateAuthority, Verdict::Held, 10);
+            let paid = update(
+                "u2",
+                Step::Payment,
+                Force::GateAuthority,
+                Verdict::Confirmed,
+                20,
+            );
+            let empty = snapshot(vec![record("t-1", &[])]);
+            let mut shown = news(
+                Some(&empty),
+                &snapshot(vec![record("t-1", std::slice::from_ref(&held))]),
+            );
+            assert_eq!(shown.len(), 1);
+            let later = news(
+                Some(&snapshot(vec![record("t-1", std::slice::from_ref(&held))])),
+                &snapshot(vec![record("t-1", &[held, paid])]),
+            );
+            add(&mut shown, later);
+            assert_eq!(shown.len(), 1);
+            assert_eq!(shown[0].step.state, StepState::Done);
         }
     }
 }

@@ -29,7 +29,7 @@ test("a driver signs up, signs out and signs in again, and sees no staff screens
     assert.match(await account.card.textContent(), /Vũ Văn Hải/);
     assert.match(await account.role.textContent(), /Lái xe/);
     // Staff screens are not for drivers, even by address.
-    for (const path of ["/operator", "/officer", "/admin"]) {
+    for (const path of ["/operator", "/officer", "/admin", "/admin/province-sync"]) {
       await page.goto(BASE_URL + path);
       await page.getByTestId("not-for-you").waitFor();
     }
@@ -53,7 +53,7 @@ test("an admin creates an officer bound to Huu Nghi, who signs in to the officer
     await (await new SignInPage(page).open()).signIn(admin.phone, admin.password);
     const adminPage = new AdminPage(page);
     await adminPage.accounts.waitFor();
-    assert.deepEqual(await menuPaths(page), ["/", "/board", "/admin", "/account"]);
+    assert.deepEqual(await menuPaths(page), ["/", "/board", "/admin", "/admin/province-sync", "/account"]);
     assert.deepEqual(await axe(page), [], "admin screen is accessible");
     const phone = freshPhone();
     const password = "can bo cua khau 2026";

@@ -9,6 +9,7 @@ mod header;
 mod lang_switch;
 mod nav_menu;
 mod require_role;
+mod timeline_alert;
 mod update_banner;
 
 pub use code_field::CodeField;
@@ -20,4 +21,5 @@ pub use header::AppHeader;
 pub use lang_switch::LangSwitch;
 pub use nav_menu::{home_for, menu_for, NavMenu, SessionEndedBanner};
 pub use require_role::RequireRole;
+pub use timeline_alert::TimelineAlert;
 pub use update_banner::UpdateBanner;

@@ -18,7 +18,10 @@ pub fn menu_for(role: Option<Role>) -> Vec<(Route, Key)> {
             items.push((Route::OfficerVerify, Key::NavVerify));
         }
         Some(Role::Driver | Role::Trader) => items.push((Route::Trips, Key::NavTrips)),
-        Some(Role::Admin) => items.push((Route::Admin, Key::NavAdmin)),
+        Some(Role::Admin) => {
+            items.push((Route::Admin, Key::NavAdmin));
+            items.push((Route::AdminProvinceSync, Key::ProvinceNav));
+        }
         _ => {}
     }
     items.push(match role {
@@ -94,7 +97,10 @@ mod tests {
             screens(Some(Role::Officer)),
             [Home, Board, OfficerHome, OfficerVerify, Account]
         );
-        assert_eq!(screens(Some(Role::Admin)), [Home, Board, Admin, Account]);
+        assert_eq!(
+            screens(Some(Role::Admin)),
+            [Home, Board, Admin, AdminProvinceSync, Account]
+        );
     }
 
     #[test]

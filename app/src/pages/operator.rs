@@ -163,7 +163,7 @@ fn DayBookings(yard: YardId) -> impl IntoView {
                             {i18n.error_message(e.code())}
                         </p>
                     }.into_any(),
-                    Some(Ok(day)) => day_view(day.bookings, day.verified_trips, list).into_any(),
+                    Some(Ok(day)) => day_view(day.bookings, day.verified_trips, day.province_received_trips, list).into_any(),
                 }
             }}
         </section>
@@ -179,7 +179,12 @@ struct DayList {
     refresh: RwSignal<u32>,
 }
 
-fn day_view(list: Vec<Booking>, verified_trips: Vec<String>, day: DayList) -> impl IntoView {
+fn day_view(
+    list: Vec<Booking>,
+    verified_trips: Vec<String>,
+    province_received_trips: Vec<String>,
+    day: DayList,
+) -> impl IntoView {
     let i18n = use_i18n();
     let counted = |lane: Lane| {
         list.iter()
@@ -211,6 +216,8 @@ fn day_view(list: Vec<Booking>, verified_trips: Vec<String>, day: DayList) -> im
                             {list.into_iter().map(|b| {
                                 let (lane, status) = (b.lane, b.status);
                                 let verified = verified_trips.iter().any(|t| t == b.trip_id.as_str());
+                                // The vehicle's trip record has reached the province's platform.
+                                let received = province_received_trips.iter().any(|t| t == b.trip_id.as_str());
                                 let can_verify = !verified && status != BookingStatus::Cancelled;
                                 let booking_id = b.id.to_string();
                                 let open_id = booking_id.clone();
@@ -221,11 +228,17 @@ fn day_view(list: Vec<Booking>, verified_trips: Vec<String>, day: DayList) -> im
                                     <li class="yard-booking" data-testid="yard-booking"
                                         data-plate=b.plate.display().to_owned()
                                         data-lane=lane.as_str() data-status=status.as_str()
-                                        data-verified=verified.to_string()>
+                                        data-verified=verified.to_string()
+                                        data-province-received=received.to_string()>
                                         <span class="plate">{b.plate.display().to_owned()}</span>
                                         {verified.then(|| view! {
                                             <span class="badge badge-ok" data-testid="plate-verified">
                                                 "✓ "{move || i18n.t(Key::YardPlateVerified)}
+                                            </span>
+                                        })}
+                                        {received.then(|| view! {
+                                            <span class="badge badge-ok" data-testid="province-received">
+                                                {move || i18n.t(Key::ProvinceReceived)}
                                             </span>
                                         })}
                                         <span>{move || i18n.t(lane_key(lane))}</span>

@@ -9,11 +9,14 @@
 //! - [`trip_card`]: one trip, its status, booking and pass links, with [`trip_actions`]
 //!   (cancel the trip or its booking, add the customs declaration);
 //! - [`trip_form`] and [`vehicles`]: the new trip, the vehicle list and the new vehicle;
-//! - [`pass`]: the pass screen (`/trips/:id/pass`).
+//! - [`pass`]: the pass screen (`/trips/:id/pass`);
+//! - [`timeline`]: the trip's steps at the border gate as the province's forces confirm them
+//!   (compact on the card, in full on the pass screen).
 
 mod model;
 mod outbox_status;
 mod pass;
+mod timeline;
 mod trip_actions;
 mod trip_card;
 mod trip_form;

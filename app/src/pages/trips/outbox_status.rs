@@ -2,11 +2,11 @@
 //! now, and the writes the edge refused with the reason.
 
 use crate::i18n::{use_i18n, Key};
+use crate::labels::date_time_in;
 use crate::offline::outbox::RejectedWrite;
 use crate::state::use_connectivity;
 use crate::sync::{self, use_sync};
 use leptos::prelude::*;
-use shared::time::LocalDateTime;
 use shared::wire::v1::OpKind;
 
 /// How many writes wait, when the last sync was, and a button to send now.
@@ -20,7 +20,7 @@ pub(super) fn SyncBar() -> impl IntoView {
         sync_state
             .outbox
             .with(|o| o.meta.as_ref().and_then(|m| m.last_sync_at_ms))
-            .map(|ms| LocalDateTime::from_unix_ms(ms).date_time_string())
+            .map(|ms| date_time_in(ms, i18n.lang()))
     };
     view! {
         <div class="sync-bar" role="status" aria-live="polite">

@@ -1,14 +1,16 @@
 //! The pass of one trip, full screen: the QR, the plate in large type, the validity and the
-//! booked slot. Shown from the phone's copy, so it works with the network off.
+//! booked slot, then the trip's timeline at the border gate. Shown from the phone's copy, so it
+//! works with the network off.
 
+use super::timeline::TripTimeline;
 use crate::components::RequireRole;
 use crate::i18n::{use_i18n, I18n, Key};
+use crate::labels::date_time_in;
 use crate::routes::{self, Route};
 use crate::state::use_connectivity;
 use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::time::LocalDateTime;
 use shared::wire::v1::PassDto;
 use shared::{Role, TripStatus};
 
@@ -56,11 +58,13 @@ fn PassView() -> impl IntoView {
                     let offline_copy = !sync_state.live.get() || !connectivity.is_online();
                     let slot = booking.map(|(yard, start)| i18n.t_with(Key::TripsPassSlot, &[
                         ("yard", &yard),
-                        ("time", &LocalDateTime::from_unix_ms(start).date_time_string()),
+                        ("time", &date_time_in(start, i18n.lang())),
                     ]));
+                    let trip_id = record.trip.id.clone();
                     view! {
                         {slot.map(|text| view! { <p class="pass-slot" data-testid="pass-slot">{text}</p> })}
                         {pass_body(i18n, record.pass, record.status, record.trip.trailer.or(plate.clone().and_then(|p| p.1)), plate.map(|p| p.0), offline_copy, fetched_at_ms)}
+                        <TripTimeline trip_id full=true/>
                     }.into_any()
                 }
             }}
@@ -88,17 +92,11 @@ fn pass_body(
     let validity = i18n.t_with(
         Key::TripsPassValid,
         &[
-            (
-                "from",
-                &LocalDateTime::from_unix_ms(pass.valid_from * 1000).date_time_string(),
-            ),
-            (
-                "until",
-                &LocalDateTime::from_unix_ms(pass.valid_until * 1000).date_time_string(),
-            ),
+            ("from", &date_time_in(pass.valid_from * 1000, i18n.lang())),
+            ("until", &date_time_in(pass.valid_until * 1000, i18n.lang())),
         ],
     );
-    let saved = LocalDateTime::from_unix_ms(fetched_at_ms).date_time_string();
+    let saved = date_time_in(fetched_at_ms, i18n.lang());
     view! {
         <div class="pass" data-testid="pass" data-pass-id=pass.id.clone() data-pass-code=pass.code.clone()>
             {offline_copy.then(|| view! {

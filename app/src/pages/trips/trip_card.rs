@@ -1,14 +1,15 @@
 //! One trip's card in the list.
 
 use super::model::{Shown, TripView, VehicleView};
+use super::timeline::TripTimeline;
 use super::trip_actions::{CancelBookingButton, CancelButton, DeclarationForm};
 use crate::i18n::{use_i18n, Key};
+use crate::labels::date_time_in;
 use crate::labels::gate_name;
 use crate::routes::Route;
 use crate::sync::use_sync;
 use leptos::prelude::*;
 use shared::booking::BookingStatus;
-use shared::time::LocalDateTime;
 use shared::{Direction, Gate, TripStatus};
 
 /// One trip: its vehicle, gate, cargo, window and status, its slot booking (or why one was
@@ -37,11 +38,11 @@ pub(super) fn TripCard(
         &[
             (
                 "from",
-                &LocalDateTime::from_unix_ms(trip.dto.window_from_ms).date_time_string(),
+                &date_time_in(trip.dto.window_from_ms, i18n.lang_untracked()),
             ),
             (
                 "until",
-                &LocalDateTime::from_unix_ms(trip.dto.window_until_ms).date_time_string(),
+                &date_time_in(trip.dto.window_until_ms, i18n.lang_untracked()),
             ),
         ],
     );
@@ -86,8 +87,9 @@ pub(super) fn TripCard(
             <p class="muted">{window}</p>
             <p><span class=format!("badge {status_class}") data-testid="trip-status">{move || i18n.t(status_key)}</span></p>
             <ReleasedBookingNotice trip_id=trip.dto.id.clone()/>
+            {(shown != Shown::Pending).then(|| view! { <TripTimeline trip_id=trip.dto.id.clone() full=false/> })}
             {move || booking.get().map(|b| {
-                let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
+                let time = date_time_in(b.slot.start_ms, i18n.lang());
                 let yard = b.slot.yard.to_string();
                 let active = b.is_active();
                 let state_key = if active { Key::TripsBookedSlot } else { Key::TripsCheckedInSlot };
@@ -174,7 +176,7 @@ fn ReleasedBookingNotice(trip_id: String) -> impl IntoView {
     });
     move || {
         released.get().map(|(b, reason)| {
-            let time = LocalDateTime::from_unix_ms(b.slot.start_ms).date_time_string();
+            let time = date_time_in(b.slot.start_ms, i18n.lang());
             let yard = b.slot.yard.to_string();
             let why = i18n.error_message(reason);
             view! {
