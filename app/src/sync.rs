@@ -47,6 +47,16 @@ thread_local! {
     /// Counts [`forget_account`] calls: a refresh that started before one saves nothing (its
     /// answer belongs to a session the person has just ended on this phone).
     static FORGOTTEN: Cell<u64> = const { Cell::new(0) };
+    /// Refreshes of the trips: how many started, and the newest one whose answer is shown. An
+    /// answer older than the one shown is dropped, so a slow refresh begun before a write was
+    /// applied cannot put the list from before it back on the screen (or in storage).
+    static REFRESHES: Cell<RefreshTickets> = const { Cell::new(RefreshTickets { started: 0, shown: 0 }) };
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RefreshTickets {
+    started: u64,
+    shown: u64,
 }
 
 impl SyncState {
@@ -298,6 +308,12 @@ async fn drain_once() -> usize {
 /// Fetches the account's trips (and passes) and keeps them for offline use.
 pub async fn refresh_trips(account_id: &str) {
     let forgotten_before = FORGOTTEN.with(Cell::get);
+    let ticket = REFRESHES.with(|r| {
+        let mut tickets = r.get();
+        tickets.started += 1;
+        r.set(tickets);
+        tickets.started
+    });
     if let Ok(response) = api::trips().await {
         let (bookings, releases) = match api::my_bookings().await {
             Ok(b) => (b.bookings, b.releases),
@@ -314,25 +330,40 @@ pub async fn refresh_trips(account_id: &str) {
             bookings,
             releases,
         };
-        // Signed out while the answer was on its way: keep nothing (the sign-out has already
-        // cleared what was saved; saving now would put the trips back on a shared phone).
-        if FORGOTTEN.with(Cell::get) != forgotten_before {
-            return;
-        }
         // What the phone had before this answer: on screen, else saved.
         let before = match current().and_then(|s| s.trips.get_untracked()) {
             Some(shown) => Some(shown),
             None => snapshots::load_trips(account_id).await,
         };
+        // Signed out while the answer was on its way: keep nothing (the sign-out has already
+        // cleared what was saved; saving now would put the trips back on a shared phone).
+        if FORGOTTEN.with(Cell::get) != forgotten_before {
+            return;
+        }
+        // A newer answer is already shown: this one is older than what the edge last said.
+        let newest = REFRESHES.with(|r| {
+            let mut tickets = r.get();
+            let newest = ticket > tickets.shown;
+            if newest {
+                tickets.shown = ticket;
+                r.set(tickets);
+            }
+            newest
+        });
+        if !newest {
+            return;
+        }
         let fresh = news::news(before.as_ref(), &snapshot);
-        snapshots::save_trips(account_id, &snapshot).await;
         if let Some(state) = current() {
-            state.trips.set(Some(snapshot));
+            state.trips.set(Some(snapshot.clone()));
             state.live.set(true);
             if !fresh.is_empty() {
                 state.news.update(|shown| news::add(shown, fresh));
             }
         }
+        // Saved after it is shown, with no await between the checks above and the screen; saves
+        // run in the order they start (IndexedDB), so the newest answer is the one kept.
+        snapshots::save_trips(account_id, &snapshot).await;
     }
 }
 
