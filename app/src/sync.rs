@@ -43,7 +43,7 @@ pub struct SyncState {
 
 thread_local! {
     static STATE: Cell<Option<SyncState>> = const { Cell::new(None) };
-    static DRAINING: Cell<bool> = const { Cell::new(false) };
+    static DRAINING: Cell<Drain> = const { Cell::new(Drain::Idle) };
     /// Counts [`forget_account`] calls: a refresh that started before one saves nothing (its
     /// answer belongs to a session the person has just ended on this phone).
     static FORGOTTEN: Cell<u64> = const { Cell::new(0) };
@@ -51,6 +51,16 @@ thread_local! {
     /// answer older than the one shown is dropped, so a slow refresh begun before a write was
     /// applied cannot put the list from before it back on the screen (or in storage).
     static REFRESHES: Cell<RefreshTickets> = const { Cell::new(RefreshTickets { started: 0, shown: 0 }) };
+}
+
+/// Whether a drain runs, and whether something asked for one meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drain {
+    Idle,
+    Running,
+    /// Asked for while running (the network came back, a write was queued): the running drain
+    /// goes round once more when it ends, so the ask is not lost until the next 30 s tick.
+    RunAgain,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -227,14 +237,34 @@ async fn reload(account_id: &str) {
     }
 }
 
-/// Sends what is waiting, then refreshes the trips. Returns how many writes were answered.
+/// Sends what is waiting, then refreshes the trips. Returns how many writes were answered
+/// (0 when a drain was already running: that one goes round again for this ask).
+///
+/// An ask while a drain runs is kept, not dropped: the network often comes back in the middle
+/// of a drain whose first request failed (Chromium fails a request sent as the connection
+/// returns), and the queue must not then wait for the next tick.
 pub async fn drain() -> usize {
-    if DRAINING.with(|d| d.replace(true)) {
+    let was = DRAINING.with(|d| {
+        let was = d.get();
+        d.set(if was == Drain::Idle {
+            Drain::Running
+        } else {
+            Drain::RunAgain
+        });
+        was
+    });
+    if was != Drain::Idle {
         return 0;
     }
-    let answered = drain_once().await;
-    DRAINING.with(|d| d.set(false));
-    answered
+    let mut answered = 0;
+    loop {
+        answered += drain_once().await;
+        let again = DRAINING.with(|d| d.replace(Drain::Running)) == Drain::RunAgain;
+        if !again {
+            DRAINING.with(|d| d.set(Drain::Idle));
+            return answered;
+        }
+    }
 }
 
 async fn drain_once() -> usize {
