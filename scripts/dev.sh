@@ -21,7 +21,11 @@ bash scripts/province-sim.sh start "$province_port" .wrangler/province-sim "http
 # Cloudflare's cron trigger would (the province push and the status pull; pushes also follow writes).
 ( while sleep 60; do curl -fsS "http://127.0.0.1:$port/__scheduled?cron=*/1+*+*+*+*" >/dev/null 2>&1 || true; done ) &
 cron_pid=$!
-trap 'kill "$cron_pid" 2>/dev/null; bash scripts/province-sim.sh stop "$province_port"' EXIT
+# The demo driver's trip for today, through the real API once the Worker answers (its records
+# flow to the simulator, whose confirmations fill the trip's timeline).
+BORDERPASS_URL="http://127.0.0.1:$port" node scripts/demo-trip.mjs &
+demo_pid=$!
+trap 'kill "$cron_pid" "$demo_pid" 2>/dev/null; bash scripts/province-sim.sh stop "$province_port"' EXIT
 log "the province simulator at http://127.0.0.1:$province_port (what it received: /control/received)"
 log "BorderPass at http://127.0.0.1:$port  (Ctrl-C stops it; cron: GET /__scheduled)"
 log "one-time codes (sign-up, new device, forgotten password) go to the local SMS inbox: http://127.0.0.1:$port/dev/sms"
