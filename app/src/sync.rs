@@ -24,6 +24,11 @@ use std::cell::Cell;
 
 /// How often to try again while writes are waiting.
 const RETRY_INTERVAL_MS: u32 = 30_000;
+/// How often an ask for a drain checks whether the running one has ended.
+const DRAIN_WAIT_POLL_MS: u32 = 50;
+/// How long an ask waits for the running drain at most (a request can hang on a weak network;
+/// signing out then goes on and counts the writes still waiting).
+const DRAIN_WAIT_MAX_MS: u32 = 15_000;
 /// How often the trips (and their timelines) are fetched while the app is in front, online.
 const REFRESH_EVERY_TICKS: u32 = 2;
 
@@ -238,11 +243,14 @@ async fn reload(account_id: &str) {
 }
 
 /// Sends what is waiting, then refreshes the trips. Returns how many writes were answered
-/// (0 when a drain was already running: that one goes round again for this ask).
+/// (0 when a drain was already running: that one goes round again for this ask, and this call
+/// returns once it has ended, or after [`DRAIN_WAIT_MAX_MS`]).
 ///
 /// An ask while a drain runs is kept, not dropped: the network often comes back in the middle
 /// of a drain whose first request failed (Chromium fails a request sent as the connection
-/// returns), and the queue must not then wait for the next tick.
+/// returns), and the queue must not then wait for the next tick. The asker waits for the end,
+/// so what it reads next (signing out counts the writes left) is what the drain left, and no
+/// request of the drain is still to go out with a session about to end.
 pub async fn drain() -> usize {
     let was = DRAINING.with(|d| {
         let was = d.get();
@@ -254,6 +262,11 @@ pub async fn drain() -> usize {
         was
     });
     if was != Drain::Idle {
+        let mut waited_ms = 0;
+        while DRAINING.with(Cell::get) != Drain::Idle && waited_ms < DRAIN_WAIT_MAX_MS {
+            gloo_timers::future::TimeoutFuture::new(DRAIN_WAIT_POLL_MS).await;
+            waited_ms += DRAIN_WAIT_POLL_MS;
+        }
         return 0;
     }
     let mut answered = 0;
