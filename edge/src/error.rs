@@ -105,6 +105,10 @@ pub fn status_for(code: ErrorCode) -> u16 {
         | ErrorCode::InvalidRegistrationNumber
         | ErrorCode::InvalidQueueRequest
         | ErrorCode::InvalidCode
+        | ErrorCode::ResidentIdMalformed
+        | ErrorCode::NotBorderCommune
+        | ErrorCode::InvalidGoods
+        | ErrorCode::InvalidBorderPass
         | ErrorCode::MalformedBody => 400,
         ErrorCode::InvalidCredentials
         | ErrorCode::Unauthenticated

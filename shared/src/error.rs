@@ -64,6 +64,14 @@ pub enum ErrorCode {
     InvalidSignature,
     /// A signed message whose timestamp is more than 5 minutes from now (a replay).
     SignatureExpired,
+    /// A citizen ID (CCCD) that is not exactly 12 digits.
+    ResidentIdMalformed,
+    /// A commune that is not on the list of Lạng Sơn's border communes.
+    NotBorderCommune,
+    /// A crossing's goods: a line without a description or with a negative or absurd value, or too many lines.
+    InvalidGoods,
+    /// A paper border pass whose number is malformed or whose expiry is past or more than 12 months ahead.
+    InvalidBorderPass,
     PhoneTaken,
     InvalidCredentials,
     Unauthenticated,
@@ -92,7 +100,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 67] = [
+    pub const ALL: [ErrorCode; 71] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -142,6 +150,10 @@ impl ErrorCode {
         ErrorCode::ReplayMismatch,
         ErrorCode::InvalidSignature,
         ErrorCode::SignatureExpired,
+        ErrorCode::ResidentIdMalformed,
+        ErrorCode::NotBorderCommune,
+        ErrorCode::InvalidGoods,
+        ErrorCode::InvalidBorderPass,
         ErrorCode::PhoneTaken,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthenticated,
@@ -214,6 +226,10 @@ impl ErrorCode {
             ErrorCode::ReplayMismatch => "replay_mismatch",
             ErrorCode::InvalidSignature => "invalid_signature",
             ErrorCode::SignatureExpired => "signature_expired",
+            ErrorCode::ResidentIdMalformed => "resident_id_malformed",
+            ErrorCode::NotBorderCommune => "not_border_commune",
+            ErrorCode::InvalidGoods => "invalid_goods",
+            ErrorCode::InvalidBorderPass => "invalid_border_pass",
             ErrorCode::PhoneTaken => "phone_taken",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Unauthenticated => "unauthenticated",

@@ -33,6 +33,7 @@ pub mod province;
 pub mod queue;
 pub mod rate_limit;
 mod registration;
+pub mod resident;
 pub mod sync;
 pub mod time;
 mod trip;

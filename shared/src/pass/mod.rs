@@ -19,7 +19,7 @@
 
 mod claims;
 mod cose;
-mod hex;
+pub(crate) mod hex;
 mod ids;
 pub mod qr;
 mod signer;
