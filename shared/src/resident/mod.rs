@@ -2,12 +2,14 @@
 //! data, and the fold of a resident's crossings into the day's allowance, the month's
 //! duty-free days and the ten-day stamp (issue 13).
 
+pub mod communes;
 pub mod crossing;
 pub mod id;
 pub mod rules;
 #[cfg(test)]
 mod tests;
 
+pub use communes::{BorderCommune, BorderCommunes};
 pub use crossing::{
     Assessment, Crossing, CrossingDirection, CrossingId, GoodsLine, ResidentLedger,
 };
