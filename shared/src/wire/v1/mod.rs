@@ -16,6 +16,7 @@ mod gates;
 mod passes;
 mod province;
 mod queue;
+mod residents;
 mod sync;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ pub use gates::*;
 pub use passes::*;
 pub use province::*;
 pub use queue::*;
+pub use residents::*;
 pub use sync::*;
 pub use trips::*;
 

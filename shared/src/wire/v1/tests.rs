@@ -483,3 +483,116 @@ fn a_queued_write_reads_back_as_its_typed_op() {
         }
     );
 }
+
+// ---- Border residents ------------------------------------------------------------------
+
+#[test]
+fn a_crossing_is_pinned_and_round_trips() {
+    let json = r#"{"id":"x-3n8d0p6yr2","resident":"abababababababab","at_ms":1795829400000,"direction":"in","goods":[{"description":" Rau cải ","value_vnd":1500000}],"recorded_by":"huu-nghi"}"#;
+    let dto: CrossingDto = serde_json::from_str(json).unwrap();
+    let c = crate::resident::Crossing::try_from(dto).unwrap();
+    assert_eq!(c.goods_total_vnd(), 1_500_000);
+    let back = serde_json::to_string(&CrossingDto::from(&c)).unwrap();
+    assert_eq!(back, json.replace(" Rau cải ", "Rau cải"));
+    let bad = |from: &str, to: &str| {
+        let dto: CrossingDto = serde_json::from_str(&json.replace(from, to)).unwrap();
+        crate::resident::Crossing::try_from(dto).unwrap_err().code()
+    };
+    assert_eq!(bad("1500000", "-1"), ErrorCode::InvalidGoods);
+    assert_eq!(bad("1500000", "99999999999"), ErrorCode::InvalidGoods);
+    assert_eq!(bad("1795829400000", "5"), ErrorCode::TimeOutOfRange);
+    assert_eq!(bad("abababababababab", "abab"), ErrorCode::InvalidId);
+    assert!(serde_json::from_str::<CrossingDto>(&json.replace("\"in\"", "\"import\"")).is_err());
+}
+
+fn application() -> ResidentApplicationDto {
+    serde_json::from_str(
+        r#"{"name":"  Hoàng Văn  Páo ","commune_id":"vl-tan-thanh","id_number":"020 190 001 234",
+            "border_pass_number":"ab123456","border_pass_expires":"2027-06-30","home_gate":"tan-thanh"}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_resident_application_is_checked() {
+    let now = crate::time::parse_local_date_time("2026-12-02", "10:00").unwrap();
+    let a = ResidentApplication::parse(&application(), now).unwrap();
+    assert_eq!(a.name.as_str(), "Hoàng Văn Páo");
+    assert_eq!(a.id_number.last4(), "1234");
+    assert_eq!(a.border_pass_number, "AB123456");
+    assert_eq!(a.home_gate.as_str(), "tan-thanh");
+    let code = |f: fn(&mut ResidentApplicationDto)| {
+        let mut dto = application();
+        f(&mut dto);
+        ResidentApplication::parse(&dto, now).unwrap_err().code()
+    };
+    assert_eq!(
+        code(|d| d.commune_id = "ha-noi".into()),
+        ErrorCode::NotBorderCommune
+    );
+    assert_eq!(
+        code(|d| d.id_number = "12345".into()),
+        ErrorCode::ResidentIdMalformed
+    );
+    assert_eq!(code(|d| d.name = " ".into()), ErrorCode::InvalidName);
+    assert_eq!(
+        code(|d| d.border_pass_number = "".into()),
+        ErrorCode::InvalidBorderPass
+    );
+    assert_eq!(
+        code(|d| d.border_pass_number = "AB-12".into()),
+        ErrorCode::InvalidBorderPass
+    );
+    assert_eq!(
+        code(|d| d.border_pass_number = "A".repeat(21)),
+        ErrorCode::InvalidBorderPass
+    );
+    assert_eq!(
+        code(|d| d.border_pass_expires = "2026-12-01".into()),
+        ErrorCode::InvalidBorderPass
+    );
+    assert_eq!(
+        code(|d| d.border_pass_expires = "2028-01-01".into()),
+        ErrorCode::InvalidBorderPass
+    );
+    assert_eq!(
+        code(|d| d.border_pass_expires = "2027-02-30".into()),
+        ErrorCode::InvalidBorderPass
+    );
+    assert_eq!(
+        code(|d| d.home_gate = "Tan Thanh".into()),
+        ErrorCode::InvalidId
+    );
+    let mut today = application();
+    today.border_pass_expires = "2026-12-02".into();
+    assert!(ResidentApplication::parse(&today, now).is_ok());
+}
+
+#[test]
+fn a_resident_summary_is_pinned() {
+    let now = crate::time::parse_local_date_time("2026-12-02", "10:00").unwrap();
+    let dto: CrossingDto = serde_json::from_str(&format!(
+        r#"{{"id":"x-1","resident":"abababababababab","at_ms":{},"direction":"in","goods":[{{"description":"Rau","value_vnd":500000}}],"recorded_by":"huu-nghi"}}"#,
+        now - 3_600_000
+    ))
+    .unwrap();
+    let c = crate::resident::Crossing::try_from(dto).unwrap();
+    let ledger = crate::resident::ResidentLedger::from_crossings(
+        &[c],
+        crate::resident::ResidentRules::current(),
+    );
+    let json = serde_json::to_value(ResidentSummaryDto::of(&ledger, now)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "at_ms": now,
+            "allowance_left_today_vnd": 1_500_000,
+            "used_today_vnd": 500_000,
+            "duty_free_days_used_this_month": 1,
+            "duty_free_days_left_this_month": 3,
+            "last_stamp_at_ms": now - 3_600_000,
+            "next_stamp_due_at_ms": now - 3_600_000 + 10 * 86_400_000,
+            "stamp_due": false
+        })
+    );
+}

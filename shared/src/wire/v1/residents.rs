@@ -1,0 +1,171 @@
+//! Border residents (issue 13): an application, a crossing as an officer's phone sends it,
+//! and a resident's figures.
+
+use super::*;
+use crate::resident::rules::{local_day, parse_iso_day};
+use crate::resident::{
+    BorderCommunes, Crossing, CrossingDirection, CrossingId, GoodsLine, HolderDigest,
+    ResidentIdNumber, ResidentLedger,
+};
+
+/// One goods line of a crossing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoodsLineDto {
+    pub description: String,
+    pub value_vnd: i64,
+}
+
+/// A crossing recorded by an officer (offline too: `at_ms` is the scan time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossingDto {
+    pub id: String,
+    /// The resident pass's holder digest, 16 hex digits.
+    pub resident: String,
+    pub at_ms: i64,
+    pub direction: CrossingDirection,
+    #[serde(default)]
+    pub goods: Vec<GoodsLineDto>,
+    pub recorded_by: String,
+}
+
+impl TryFrom<CrossingDto> for Crossing {
+    type Error = Error;
+
+    fn try_from(dto: CrossingDto) -> Result<Self, Error> {
+        if dto.goods.len() > Crossing::MAX_GOODS_LINES {
+            return Err(Error::new(
+                ErrorCode::InvalidGoods,
+                "a crossing has at most 20 goods lines",
+            ));
+        }
+        let goods = dto
+            .goods
+            .iter()
+            .map(|g| GoodsLine::new(&g.description, g.value_vnd))
+            .collect::<Result<Vec<_>, _>>()?;
+        Crossing::new(
+            CrossingId::parse(&dto.id)?,
+            HolderDigest::parse_hex(&dto.resident)?,
+            dto.at_ms,
+            dto.direction,
+            goods,
+            GateId::parse(&dto.recorded_by)?,
+        )
+    }
+}
+
+impl From<&Crossing> for CrossingDto {
+    fn from(c: &Crossing) -> Self {
+        CrossingDto {
+            id: c.id.to_string(),
+            resident: c.resident.to_hex(),
+            at_ms: c.at_ms,
+            direction: c.direction,
+            goods: c
+                .goods()
+                .iter()
+                .map(|g| GoodsLineDto {
+                    description: g.description().to_owned(),
+                    value_vnd: g.value_vnd(),
+                })
+                .collect(),
+            recorded_by: c.recorded_by.to_string(),
+        }
+    }
+}
+
+/// A resident's application for a resident pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentApplicationDto {
+    pub name: String,
+    pub commune_id: String,
+    /// The CCCD, 12 digits: the edge keeps only its digest and last 4 digits.
+    pub id_number: String,
+    pub border_pass_number: String,
+    /// `YYYY-MM-DD`, the paper pass's last valid day.
+    pub border_pass_expires: String,
+    pub home_gate: String,
+}
+
+/// An application, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentApplication {
+    pub name: DisplayName,
+    pub commune_id: String,
+    pub id_number: ResidentIdNumber,
+    /// Upper case, 1-20 letters and digits.
+    pub border_pass_number: String,
+    /// The paper pass's last valid day (local days since 1970-01-01).
+    pub border_pass_expires_day: i64,
+    pub home_gate: GateId,
+}
+
+impl ResidentApplication {
+    /// The longest validity of a paper border pass, in days (12 months, a leap year's).
+    pub const MAX_PASS_DAYS: i64 = 366;
+
+    /// Checks an application at `now_ms` (the paper pass is valid today or later, and for no
+    /// more than 12 months).
+    pub fn parse(dto: &ResidentApplicationDto, now_ms: i64) -> Result<Self, Error> {
+        let now_ms = crate::time::check_instant_ms(now_ms)?;
+        let name = DisplayName::parse(&dto.name)?;
+        let commune = BorderCommunes::current().get(&dto.commune_id)?;
+        let id_number = ResidentIdNumber::parse(&dto.id_number)?;
+        let number = dto.border_pass_number.trim().to_ascii_uppercase();
+        let pass_bad = |why: &str| Error::new(ErrorCode::InvalidBorderPass, why);
+        if number.is_empty()
+            || number.len() > 20
+            || !number.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(pass_bad("a border pass number is 1-20 letters and digits"));
+        }
+        let expires = parse_iso_day(&dto.border_pass_expires)
+            .ok_or_else(|| pass_bad("the expiry is a date, YYYY-MM-DD"))?;
+        let today = local_day(now_ms);
+        if expires < today {
+            return Err(pass_bad("the border pass has expired"));
+        }
+        if expires > today + Self::MAX_PASS_DAYS {
+            return Err(pass_bad("a border pass is valid for at most 12 months"));
+        }
+        Ok(ResidentApplication {
+            name,
+            commune_id: commune.id.clone(),
+            id_number,
+            border_pass_number: number,
+            border_pass_expires_day: expires,
+            home_gate: GateId::parse(dto.home_gate.trim())?,
+        })
+    }
+}
+
+/// A resident's figures at an instant, for the resident's and the officer's screens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentSummaryDto {
+    pub at_ms: i64,
+    pub allowance_left_today_vnd: i64,
+    pub used_today_vnd: i64,
+    pub duty_free_days_used_this_month: i64,
+    pub duty_free_days_left_this_month: i64,
+    pub last_stamp_at_ms: Option<i64>,
+    pub next_stamp_due_at_ms: Option<i64>,
+    pub stamp_due: bool,
+}
+
+impl ResidentSummaryDto {
+    pub fn of(ledger: &ResidentLedger<'_>, now_ms: i64) -> Self {
+        ResidentSummaryDto {
+            at_ms: now_ms,
+            allowance_left_today_vnd: ledger.allowance_left_today_vnd(now_ms),
+            used_today_vnd: ledger.used_today_vnd(now_ms),
+            duty_free_days_used_this_month: ledger.duty_free_days_used_this_month(now_ms),
+            duty_free_days_left_this_month: ledger.duty_free_days_left_this_month(now_ms),
+            last_stamp_at_ms: ledger.last_stamp_at_ms(),
+            next_stamp_due_at_ms: ledger.next_stamp_due_at_ms(now_ms),
+            stamp_due: ledger.stamp_due(now_ms),
+        }
+    }
+}
