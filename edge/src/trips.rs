@@ -357,6 +357,11 @@ fn country_code(dto: &VehicleDto) -> &'static str {
     }
 }
 
+/// A stored plate in its canonical form (rows from before it keep the text as typed).
+fn canonical(plate: String) -> String {
+    Plate::parse(&plate).map_or(plate, |p| p.display().to_owned())
+}
+
 #[derive(Deserialize)]
 struct IdRow {
     #[allow(dead_code)]
@@ -396,8 +401,8 @@ impl VehicleRow {
     fn into_dto(self) -> VehicleDto {
         VehicleDto {
             id: self.id,
-            plate: self.plate,
-            trailer: self.trailer,
+            plate: canonical(self.plate),
+            trailer: self.trailer.map(canonical),
             vehicle_type: self.vehicle_type,
             country: self.country,
             verified: self.verified_at_ms.is_some(),
@@ -446,7 +451,7 @@ impl TripRow {
             trip: TripDto {
                 id: self.id,
                 vehicle_id: self.vehicle_id,
-                trailer: self.trailer,
+                trailer: self.trailer.map(canonical),
                 driver_name: self.driver_name,
                 gate_id: GateId::parse(&self.gate_id)?.to_string(),
                 direction: self.direction.parse()?,

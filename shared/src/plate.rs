@@ -1,9 +1,10 @@
 //! Vehicle registration plates, Vietnamese and Chinese.
 //!
 //! Drivers type plates in many ways: `29C-123.45`, `29c 12345`, `桂A·12345`, `桂a12345`, with
-//! full-width characters from a Chinese keyboard. A [`Plate`] keeps the text as typed (tidied)
-//! for display and a compact normalised form for matching, so that all spellings of one plate
-//! are the same vehicle.
+//! full-width characters from a Chinese keyboard. A [`Plate`] keeps a compact normalised form
+//! for matching, so that all spellings of one plate are the same vehicle, and shows every
+//! spelling in one canonical form built from it (upper case, the standard separators):
+//! `29C-123.45`, `12C-1234`, `桂A·12345`.
 
 use crate::{Error, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -51,14 +52,14 @@ impl Plate {
 
     pub fn parse(input: &str) -> Result<Plate, Error> {
         let invalid = |why: &str| Error::new(ErrorCode::InvalidPlate, why);
-        let display = input.split_whitespace().collect::<Vec<_>>().join(" ");
-        if display.is_empty() {
+        let tidied = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if tidied.is_empty() {
             return Err(invalid("plate is empty"));
         }
-        if display.chars().count() > Self::MAX_INPUT_CHARS {
+        if tidied.chars().count() > Self::MAX_INPUT_CHARS {
             return Err(invalid("plate is too long"));
         }
-        let compact: Vec<char> = display
+        let compact: Vec<char> = tidied
             .chars()
             .map(fold)
             .filter(|c| !is_separator(*c))
@@ -83,13 +84,20 @@ impl Plate {
             }));
         }
         Ok(Plate {
-            display,
+            display: canonical(country, &compact),
             normalized: compact.into_iter().collect(),
             country,
         })
     }
 
-    /// The plate as the driver typed it (whitespace tidied): show this.
+    /// Whether `text` is tidy: no leading, trailing or repeated whitespace (what passes signed
+    /// before the canonical form carried; see `docs/pass-format.md`).
+    pub fn is_tidy(text: &str) -> bool {
+        text.split_whitespace().collect::<Vec<_>>().join(" ") == text
+    }
+
+    /// The canonical form, whatever was typed: `29C-123.45`, `12C-1234`, `29A1-123.45`,
+    /// `桂A·12345`, `桂A·1234挂`. Show this.
     pub fn display(&self) -> &str {
         &self.display
     }
@@ -130,6 +138,37 @@ fn is_vietnamese(c: &[char]) -> bool {
     let digits = &rest[letters..];
     // The series may carry one digit (e.g. "A1"), so 4 to 6 digits follow the letters.
     (4..=6).contains(&digits.len()) && digits.iter().all(char::is_ascii_digit)
+}
+
+/// The canonical form of a valid compact plate. Vietnamese: province and series, `-`, then a
+/// five-digit number as `123.45` or a four-digit one as is; six digits are a series digit and a
+/// five-digit number. Chinese: province and authority letter, `·`, the serial.
+fn canonical(country: Country, c: &[char]) -> String {
+    let text = |cs: &[char]| cs.iter().collect::<String>();
+    match country {
+        Country::Vn => {
+            let letters = c[2..]
+                .iter()
+                .take_while(|ch| ch.is_ascii_uppercase() || **ch == 'Đ')
+                .count();
+            let mut head = 2 + letters;
+            if c.len() - head == 6 {
+                head += 1;
+            }
+            let number = &c[head..];
+            if number.len() == 5 {
+                format!(
+                    "{}-{}.{}",
+                    text(&c[..head]),
+                    text(&number[..3]),
+                    text(&number[3..])
+                )
+            } else {
+                format!("{}-{}", text(&c[..head]), text(number))
+            }
+        }
+        Country::Cn => format!("{}·{}", text(&c[..2]), text(&c[2..])),
+    }
 }
 
 /// A province character, an authority letter, then five or six letters or digits (six for new
@@ -199,10 +238,40 @@ mod tests {
     }
 
     #[test]
-    fn display_keeps_what_the_driver_typed() {
-        let p = Plate::parse("  29c-123.45 ").unwrap();
-        assert_eq!(p.display(), "29c-123.45");
-        assert_eq!(p.to_string(), "29c-123.45");
+    fn display_is_the_canonical_form_whatever_was_typed() {
+        for (typed, shown) in [
+            ("  29c-123.45 ", "29C-123.45"),
+            ("12c 123.45", "12C-123.45"),
+            ("12C12345", "12C-123.45"),
+            ("12c 1234", "12C-1234"),
+            ("12C.12.34", "12C-1234"),
+            ("29c_123/45", "29C-123.45"),
+            ("２９Ｃ１２３４５", "29C-123.45"),
+            ("29r 01234", "29R-012.34"),
+            ("29ld12345", "29LD-123.45"),
+            ("80mđ 12345", "80MĐ-123.45"),
+            ("29a1 12345", "29A1-123.45"),
+            ("桂a12345", "桂A·12345"),
+            ("桂 A - 12345", "桂A·12345"),
+            ("桂Ａ·１２３４５", "桂A·12345"),
+            ("桂a d12345", "桂A·D12345"),
+            ("桂b1234挂", "桂B·1234挂"),
+        ] {
+            let p = Plate::parse(typed).unwrap();
+            assert_eq!(p.display(), shown, "{typed:?}");
+            assert_eq!(p.to_string(), shown, "{typed:?}");
+            // The canonical form is a spelling of the same plate, and its own canonical form.
+            let again = Plate::parse(shown).unwrap();
+            assert!(again.same_vehicle(&p));
+            assert_eq!(again.display(), shown);
+        }
+    }
+
+    #[test]
+    fn tidy_text_has_single_inner_spaces_only() {
+        assert!(Plate::is_tidy("29c 123.45"));
+        assert!(!Plate::is_tidy(" 29C-123.45"));
+        assert!(!Plate::is_tidy("29C  123.45"));
     }
 
     #[test]
@@ -305,6 +374,15 @@ mod tests {
             let once = Plate::parse(&typed).unwrap();
             let twice = Plate::parse(once.normalized()).unwrap();
             prop_assert_eq!(once.normalized(), twice.normalized());
+        }
+
+        #[test]
+        fn every_spelling_shows_the_same_canonical_form((typed, normalized) in vn_plate()) {
+            let typed = Plate::parse(&typed).unwrap();
+            let compact = Plate::parse(&normalized).unwrap();
+            prop_assert_eq!(typed.display(), compact.display());
+            let again = Plate::parse(typed.display()).unwrap();
+            prop_assert_eq!(again.display(), typed.display());
         }
 
         #[test]
