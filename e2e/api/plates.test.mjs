@@ -201,3 +201,25 @@ test("an operator can find the vehicle from a scanned pass", async () => {
   const unknown = await verify(operator.token, { pass_id: "ffffffffffff", plate, registration_number: "123456" });
   assert.equal(unknown.status, 404, unknown.text);
 });
+
+test("a plate typed any way is shown in its one canonical form, and another spelling is no second vehicle", async () => {
+  const canonical = uniquePlate(); // e.g. 47KD-123.456
+  const owner = await ownerWithTrips({ role: "driver", count: 0 });
+  const typed = ` ${canonical.toLowerCase().replace("-", " ").replace(".", "")} `;
+  const client = clientId();
+  const first = { id: recordId("v"), plate: typed, vehicle_type: "truck", country: "VN" };
+  const r = await sync(owner.token, client, [{ seq: 1, kind: "vehicle.register", payload: first }]);
+  assert.equal(r.json.results[0].outcome, "applied", r.text);
+  const listed = await listTrips(owner.token);
+  assert.deepEqual(listed.vehicles.map((v) => v.plate), [canonical]);
+  // The same plate spelled otherwise is the same vehicle: refused, nothing added, and a replay
+  // of the refused write changes nothing either.
+  const other = { id: recordId("v"), plate: canonical.replace("-", "_"), vehicle_type: "truck", country: "VN" };
+  const op = { seq: 2, kind: "vehicle.register", payload: other };
+  for (let round = 0; round < 2; round += 1) {
+    const again = await sync(owner.token, client, [op]);
+    assert.equal(again.json.results[0].outcome, "rejected", again.text);
+    assert.equal(again.json.results[0].code, "vehicle_exists", again.text);
+  }
+  assert.deepEqual((await listTrips(owner.token)).vehicles.map((v) => v.id), [first.id]);
+});

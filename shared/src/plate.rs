@@ -141,8 +141,9 @@ fn is_vietnamese(c: &[char]) -> bool {
 }
 
 /// The canonical form of a valid compact plate. Vietnamese: province and series, `-`, then a
-/// five-digit number as `123.45` or a four-digit one as is; six digits are a series digit and a
-/// five-digit number. Chinese: province and authority letter, `·`, the serial.
+/// five-digit number as `123.45` or a four-digit one as is; after a one-letter series, six
+/// digits are a series digit and a five-digit number (`29A1-123.45`); after a two-letter
+/// series, a six-digit number reads `123.456`. Chinese: province and authority letter, `·`, the serial.
 fn canonical(country: Country, c: &[char]) -> String {
     let text = |cs: &[char]| cs.iter().collect::<String>();
     match country {
@@ -152,11 +153,11 @@ fn canonical(country: Country, c: &[char]) -> String {
                 .take_while(|ch| ch.is_ascii_uppercase() || **ch == 'Đ')
                 .count();
             let mut head = 2 + letters;
-            if c.len() - head == 6 {
+            if letters == 1 && c.len() - head == 6 {
                 head += 1;
             }
             let number = &c[head..];
-            if number.len() == 5 {
+            if number.len() >= 5 {
                 format!(
                     "{}-{}.{}",
                     text(&c[..head]),
@@ -251,6 +252,7 @@ mod tests {
             ("29ld12345", "29LD-123.45"),
             ("80mđ 12345", "80MĐ-123.45"),
             ("29a1 12345", "29A1-123.45"),
+            ("47kd 123456", "47KD-123.456"),
             ("桂a12345", "桂A·12345"),
             ("桂 A - 12345", "桂A·12345"),
             ("桂Ａ·１２３４５", "桂A·12345"),
