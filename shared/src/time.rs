@@ -157,6 +157,31 @@ pub fn parse_hhmm(s: &str) -> Option<u16> {
     (m < 60 && total <= MINUTES_PER_DAY).then_some(total)
 }
 
+/// A local calendar date, as days since 1970-01-01 (Asia/Ho_Chi_Minh).
+pub type LocalDay = i64;
+
+/// The local day of an instant (Unix ms) in Vietnam.
+pub fn local_day(unix_ms: i64) -> LocalDay {
+    let t = LocalDateTime::from_unix_ms(unix_ms);
+    days_from_civil(t.year, t.month, t.day)
+}
+
+/// The instant (Unix ms) a local day starts, 00:00 in Vietnam.
+pub fn day_start_ms(day: LocalDay) -> i64 {
+    (day * 86_400 - VIETNAM_OFFSET_SECS) * 1000
+}
+
+/// `(year, month)` of an instant in Vietnam.
+pub fn local_month(unix_ms: i64) -> (i32, u8) {
+    let t = LocalDateTime::from_unix_ms(unix_ms);
+    (t.year, t.month)
+}
+
+/// `YYYY-MM-DD` to a local day; `None` for impossible dates.
+pub fn parse_iso_day(s: &str) -> Option<LocalDay> {
+    parse_local_date_time(s, "00:00").map(local_day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +304,15 @@ mod tests {
             let b_min = u32::from(b.hour) * 60 + u32::from(b.minute);
             prop_assert!(b_min == a_min + 1 || (a_min == 1439 && b_min == 0));
         }
+    }
+
+    #[test]
+    fn day_starts_are_local_midnights() {
+        let d = parse_iso_day("2026-11-30").unwrap();
+        assert_eq!(
+            LocalDateTime::from_unix_ms(day_start_ms(d)).date_time_string(),
+            "30/11/2026 00:00"
+        );
+        assert_eq!(local_day(day_start_ms(d) - 1), d - 1);
     }
 }

@@ -17,9 +17,10 @@
 //!   after the last stamp plus the stamp interval in days (exactly at the boundary is due).
 
 use super::id::HolderDigest;
-use super::rules::{local_day, local_month, LocalDay, ResidentRules};
+use super::rules::ResidentRules;
 use crate::gate::slug_id;
 use crate::time::check_instant_ms;
+use crate::time::{day_start_ms, local_day, local_month, LocalDay};
 use crate::{Error, ErrorCode, GateId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -217,7 +218,7 @@ impl<'r> ResidentLedger<'r> {
         let month = local_month(at_ms);
         self.duty_free_days
             .keys()
-            .filter(|d| local_month(super::rules::day_start_ms(**d)) == month)
+            .filter(|d| local_month(day_start_ms(**d)) == month)
             .count() as i64
     }
 

@@ -6,35 +6,11 @@
 //! `effective_from` on or before it. Every series starts on or before 2020-01-01, the first
 //! day BorderPass knows (`time::EARLIEST_INSTANT_MS`), so every checked instant has a value.
 
-use crate::time::{days_from_civil, LocalDateTime, EARLIEST_INSTANT_MS};
+use crate::time::EARLIEST_INSTANT_MS;
+use crate::time::{local_day, parse_iso_day, LocalDay};
 use crate::{Error, ErrorCode};
 use serde::Deserialize;
 use std::sync::OnceLock;
-
-/// A local calendar date, as days since 1970-01-01 (Asia/Ho_Chi_Minh).
-pub type LocalDay = i64;
-
-/// The local day of an instant (Unix ms) in Vietnam.
-pub fn local_day(unix_ms: i64) -> LocalDay {
-    let t = LocalDateTime::from_unix_ms(unix_ms);
-    days_from_civil(t.year, t.month, t.day)
-}
-
-/// The instant (Unix ms) a local day starts, 00:00 in Vietnam.
-pub fn day_start_ms(day: LocalDay) -> i64 {
-    (day * 86_400 - crate::time::VIETNAM_OFFSET_SECS) * 1000
-}
-
-/// `(year, month)` of an instant in Vietnam.
-pub fn local_month(unix_ms: i64) -> (i32, u8) {
-    let t = LocalDateTime::from_unix_ms(unix_ms);
-    (t.year, t.month)
-}
-
-/// `YYYY-MM-DD` to a local day; `None` for impossible dates.
-pub fn parse_iso_day(s: &str) -> Option<LocalDay> {
-    crate::time::parse_local_date_time(s, "00:00").map(local_day)
-}
 
 /// One value of a rule and the local date it holds from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,15 +180,5 @@ mod tests {
         assert!(ResidentRules::from_json(&bad).is_err());
         let extra = ok.replacen("\"source\"", "\"typo\": 1, \"source\"", 1);
         assert!(ResidentRules::from_json(&extra).is_err());
-    }
-
-    #[test]
-    fn day_starts_are_local_midnights() {
-        let d = parse_iso_day("2026-11-30").unwrap();
-        assert_eq!(
-            LocalDateTime::from_unix_ms(day_start_ms(d)).date_time_string(),
-            "30/11/2026 00:00"
-        );
-        assert_eq!(local_day(day_start_ms(d) - 1), d - 1);
     }
 }

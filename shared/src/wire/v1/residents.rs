@@ -2,11 +2,11 @@
 //! and a resident's figures.
 
 use super::*;
-use crate::resident::rules::{local_day, parse_iso_day};
 use crate::resident::{
     BorderCommunes, Crossing, CrossingDirection, CrossingId, GoodsLine, HolderDigest,
     ResidentIdNumber, ResidentLedger,
 };
+use crate::time::{local_day, parse_iso_day};
 
 /// One goods line of a crossing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
