@@ -109,6 +109,7 @@ pub fn status_for(code: ErrorCode) -> u16 {
         | ErrorCode::NotBorderCommune
         | ErrorCode::InvalidGoods
         | ErrorCode::InvalidBorderPass
+        | ErrorCode::InvalidReason
         | ErrorCode::MalformedBody => 400,
         ErrorCode::InvalidCredentials
         | ErrorCode::Unauthenticated
@@ -124,6 +125,8 @@ pub fn status_for(code: ErrorCode) -> u16 {
         ErrorCode::NotFound => 404,
         ErrorCode::MethodNotAllowed => 405,
         ErrorCode::PhoneTaken
+        | ErrorCode::ResidentApplicationExists
+        | ErrorCode::InvalidResidentState
         | ErrorCode::VehicleExists
         | ErrorCode::InvalidTripState
         | ErrorCode::SlotFull

@@ -72,6 +72,14 @@ pub enum ErrorCode {
     InvalidGoods,
     /// A paper border pass whose number is malformed or whose expiry is past or more than 12 months ahead.
     InvalidBorderPass,
+    /// A second application for a resident pass while one is pending or in force (for the
+    /// account, or for the same citizen ID on another account).
+    ResidentApplicationExists,
+    /// A decision that the resident's application or pass is not in the state for (approving
+    /// one already decided, suspending one not in force, …).
+    InvalidResidentState,
+    /// A reason (a refusal, a suspension, a revocation) that is empty or longer than 200 characters.
+    InvalidReason,
     PhoneTaken,
     InvalidCredentials,
     Unauthenticated,
@@ -100,7 +108,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ErrorCode; 71] = [
+    pub const ALL: [ErrorCode; 74] = [
         ErrorCode::InvalidPlate,
         ErrorCode::InvalidDeclarationNumber,
         ErrorCode::InvalidCargo,
@@ -154,6 +162,9 @@ impl ErrorCode {
         ErrorCode::NotBorderCommune,
         ErrorCode::InvalidGoods,
         ErrorCode::InvalidBorderPass,
+        ErrorCode::ResidentApplicationExists,
+        ErrorCode::InvalidResidentState,
+        ErrorCode::InvalidReason,
         ErrorCode::PhoneTaken,
         ErrorCode::InvalidCredentials,
         ErrorCode::Unauthenticated,
@@ -230,6 +241,9 @@ impl ErrorCode {
             ErrorCode::NotBorderCommune => "not_border_commune",
             ErrorCode::InvalidGoods => "invalid_goods",
             ErrorCode::InvalidBorderPass => "invalid_border_pass",
+            ErrorCode::ResidentApplicationExists => "resident_application_exists",
+            ErrorCode::InvalidResidentState => "invalid_resident_state",
+            ErrorCode::InvalidReason => "invalid_reason",
             ErrorCode::PhoneTaken => "phone_taken",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Unauthenticated => "unauthenticated",

@@ -11,6 +11,9 @@
 use crate::booking::{BookingId, Lane};
 use crate::pass::{PassId, PassKind};
 use crate::queue::QueueEntryId;
+use crate::resident::{
+    CrossingDirection, CrossingId, GoodsLine, ResidentDecision, ResidentId, ResidentStatus,
+};
 use crate::{AccountId, Direction, Error, ErrorCode, GateId, TripId, VehicleId, YardId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -231,6 +234,37 @@ pub enum Event {
         reason: String,
         by: AccountId,
     },
+    /// A resident applied for a resident pass (no name and no ID number: the event carries
+    /// neither).
+    #[serde(rename = "resident.applied")]
+    ResidentApplied {
+        resident_id: ResidentId,
+        account_id: AccountId,
+        commune_id: String,
+        home_gate: GateId,
+    },
+    /// An officer of the home gate decided on a resident (approved, refused, suspended,
+    /// reinstated, revoked), with the reason where one is needed.
+    #[serde(rename = "resident.decided")]
+    ResidentDecided {
+        resident_id: ResidentId,
+        decision: ResidentDecision,
+        status: ResidentStatus,
+        reason: Option<String>,
+        by: AccountId,
+    },
+    /// A resident crossed, recorded by an officer (offline too: the event's `at_ms` is the
+    /// scan's time). Facts only: the allowance is computed from all crossings.
+    #[serde(rename = "resident.crossed")]
+    ResidentCrossed {
+        crossing_id: CrossingId,
+        resident_id: ResidentId,
+        gate: GateId,
+        direction: CrossingDirection,
+        goods: Vec<GoodsLine>,
+        goods_total_vnd: i64,
+        by: AccountId,
+    },
 }
 
 impl Event {
@@ -255,6 +289,9 @@ impl Event {
             Event::Served { .. } => "queue.served",
             Event::Absent { .. } => "queue.absent",
             Event::Moved { .. } => "queue.moved",
+            Event::ResidentApplied { .. } => "resident.applied",
+            Event::ResidentDecided { .. } => "resident.decided",
+            Event::ResidentCrossed { .. } => "resident.crossed",
         }
     }
 
@@ -264,7 +301,10 @@ impl Event {
             Event::VehicleRegistered { .. }
             | Event::VehicleVerified { .. }
             | Event::PassIssued { .. }
-            | Event::PassRevoked { .. } => None,
+            | Event::PassRevoked { .. }
+            | Event::ResidentApplied { .. }
+            | Event::ResidentDecided { .. }
+            | Event::ResidentCrossed { .. } => None,
             Event::TripCreated { trip_id, .. }
             | Event::DeclarationAdded { trip_id, .. }
             | Event::TripCancelled { trip_id }
@@ -302,6 +342,19 @@ impl Event {
             | Event::DeclarationAdded { trip_id, .. }
             | Event::TripCancelled { trip_id }
             | Event::TripCompleted { trip_id } => trip_id.to_string(),
+            Event::ResidentApplied { resident_id, .. }
+            | Event::ResidentDecided { resident_id, .. } => resident_id.to_string(),
+            Event::ResidentCrossed { crossing_id, .. } => crossing_id.to_string(),
+        }
+    }
+
+    /// The resident the event belongs to, if any.
+    pub fn resident_id(&self) -> Option<&ResidentId> {
+        match self {
+            Event::ResidentApplied { resident_id, .. }
+            | Event::ResidentDecided { resident_id, .. }
+            | Event::ResidentCrossed { resident_id, .. } => Some(resident_id),
+            _ => None,
         }
     }
 }

@@ -177,6 +177,17 @@ pub fn local_month(unix_ms: i64) -> (i32, u8) {
     (t.year, t.month)
 }
 
+/// The instant (Unix ms) the local month before `unix_ms`'s starts, 00:00 on its first day.
+pub fn previous_month_start_ms(unix_ms: i64) -> i64 {
+    let (year, month) = local_month(unix_ms);
+    let (year, month) = if month == 1 {
+        (year - 1, 12)
+    } else {
+        (year, month - 1)
+    };
+    day_start_ms(days_from_civil(year, month, 1))
+}
+
 /// `YYYY-MM-DD` to a local day; `None` for impossible dates.
 pub fn parse_iso_day(s: &str) -> Option<LocalDay> {
     parse_local_date_time(s, "00:00").map(local_day)
@@ -186,6 +197,22 @@ pub fn parse_iso_day(s: &str) -> Option<LocalDay> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_previous_month_starts_at_local_midnight_on_its_first() {
+        // 2026-12-01 00:30 local → 2026-11-01 00:00 local (2026-10-31T17:00Z).
+        let t = parse_local_date_time("2026-12-01", "00:30").unwrap();
+        assert_eq!(
+            previous_month_start_ms(t),
+            parse_local_date_time("2026-11-01", "00:00").unwrap()
+        );
+        // Over the year's end.
+        let t = parse_local_date_time("2027-01-31", "23:59").unwrap();
+        assert_eq!(
+            previous_month_start_ms(t),
+            parse_local_date_time("2026-12-01", "00:00").unwrap()
+        );
+    }
 
     #[test]
     fn epoch_is_seven_in_the_morning_in_hanoi() {

@@ -14,7 +14,8 @@
 //! - [`verify`] checks a scanned string against a trust list and a deny-list and gives a
 //!   [`Verdict`]; it never panics and never allocates more than a few kilobytes, whatever the
 //!   input.
-//! - [`PassSubject`] is what a pass is issued for (a trip: [`TripPass`]).
+//! - [`PassSubject`] is what a pass is issued for (a trip: [`TripPass`]; a border resident:
+//!   [`ResidentPass`]).
 //! - [`qr`] renders a pass as an SVG QR code.
 
 mod claims;
@@ -34,7 +35,7 @@ pub use claims::{
 };
 pub use ids::{Kid, PassId};
 pub use signer::{PassSigner, TrustedKey};
-pub use subject::{revocation_event_id, PassSubject, SubjectRef, TripPass};
+pub use subject::{revocation_event_id, PassSubject, ResidentPass, SubjectRef, TripPass};
 pub use verify::{
     decode_unverified, verify, with_revocation_reasons, Reason, Verdict, VerifyContext,
 };

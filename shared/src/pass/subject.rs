@@ -2,13 +2,14 @@
 //!
 //! Issuing is generic over the subject ([`PassSubject`]): the edge signs and stores a pass for
 //! anything that says what kind of pass it gets, whose it is, when it is valid and what it
-//! claims. A trip ([`TripPass`]) is the one subject today; a border resident's pass is the
-//! next. The edge's `passes` table is keyed by the subject ([`SubjectRef`]: kind + id), so
+//! claims: a trip ([`TripPass`]) or a border resident ([`ResidentPass`]). The edge's `passes` table is keyed by the subject ([`SubjectRef`]: kind + id), so
 //! revoking "every pass of this subject" works the same for every kind.
 
-use super::{Booking, PassClaims, PassId, PassKind};
+use super::{Booking, PassClaims, PassId, PassKind, MAX_RESIDENT_VALIDITY_SECS};
 use crate::event::EventId;
-use crate::{GateId, Plate, Trip};
+use crate::resident::{HolderDigest, ResidentId};
+use crate::time::day_start_ms;
+use crate::{Error, ErrorCode, GateId, Plate, Trip};
 
 /// The id of the event that records the revocation of pass `id`. A pass is revoked once, so
 /// the id follows from the pass: two changes racing to revoke it record the same event, and the
@@ -29,6 +30,13 @@ impl SubjectRef {
     pub fn trip(id: &crate::TripId) -> Self {
         SubjectRef {
             kind: PassKind::Trip,
+            id: id.to_string(),
+        }
+    }
+
+    pub fn resident(id: &ResidentId) -> Self {
+        SubjectRef {
+            kind: PassKind::Resident,
             id: id.to_string(),
         }
     }
@@ -88,6 +96,77 @@ impl PassSubject for TripPass<'_> {
             trailer: self.trailer.cloned(),
             booking: self.booking.clone(),
             holder_digest: None,
+        }
+    }
+}
+
+/// A border resident's pass: whose (the holder digest, never the ID itself), for which gate,
+/// valid from its approval to the end of the paper border pass's last day, and never longer
+/// than [`MAX_RESIDENT_VALIDITY_SECS`]. No name and no number travel in it.
+#[derive(Debug, Clone)]
+pub struct ResidentPass<'a> {
+    pub resident: &'a ResidentId,
+    pub holder: HolderDigest,
+    pub gate: &'a GateId,
+    valid_from: i64,
+    valid_until: i64,
+}
+
+impl<'a> ResidentPass<'a> {
+    /// The pass issued at `issued_at_ms` (an approval or a reinstatement) for a paper pass
+    /// whose last valid day is `paper_expires_day` (local days since 1970-01-01): refused
+    /// `invalid_border_pass` when that day is already over.
+    pub fn new(
+        resident: &'a ResidentId,
+        holder: HolderDigest,
+        gate: &'a GateId,
+        issued_at_ms: i64,
+        paper_expires_day: i64,
+    ) -> Result<Self, Error> {
+        let valid_from = issued_at_ms.div_euclid(1000);
+        let paper_end = day_start_ms(paper_expires_day.saturating_add(1)).div_euclid(1000) - 1;
+        let valid_until = paper_end.min(valid_from.saturating_add(MAX_RESIDENT_VALIDITY_SECS));
+        if valid_until <= valid_from {
+            return Err(Error::new(
+                ErrorCode::InvalidBorderPass,
+                "the paper border pass has expired",
+            ));
+        }
+        Ok(ResidentPass {
+            resident,
+            holder,
+            gate,
+            valid_from,
+            valid_until,
+        })
+    }
+}
+
+impl PassSubject for ResidentPass<'_> {
+    fn subject(&self) -> SubjectRef {
+        SubjectRef::resident(self.resident)
+    }
+
+    fn validity_secs(&self) -> (i64, i64) {
+        (self.valid_from, self.valid_until)
+    }
+
+    fn gate(&self) -> &GateId {
+        self.gate
+    }
+
+    fn claims(&self, id: PassId, issued_at: i64) -> PassClaims {
+        PassClaims {
+            id,
+            kind: PassKind::Resident,
+            issued_at,
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            gate: self.gate.clone(),
+            plate: None,
+            trailer: None,
+            booking: None,
+            holder_digest: Some(self.holder.0),
         }
     }
 }
@@ -174,6 +253,38 @@ mod tests {
         assert_ne!(
             revocation_event_id(&short),
             revocation_event_id(&PassId::from_bytes(&[0xab; 7]).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_resident_pass_runs_to_the_paper_pass_s_last_day_and_never_longer() {
+        let resident = ResidentId::parse("r-0011223344556677").unwrap();
+        let gate = GateId::parse("tan-thanh").unwrap();
+        let holder = HolderDigest([7; 8]);
+        // 2026-12-02 10:00 local; the paper pass ends on 2027-03-31.
+        let now_ms = 1_796_187_600_000;
+        let last_day = crate::time::parse_iso_day("2027-03-31").unwrap();
+        let pass = ResidentPass::new(&resident, holder, &gate, now_ms, last_day).unwrap();
+        let (from, until) = pass.validity_secs();
+        assert_eq!(from, now_ms / 1000);
+        // 2027-03-31 23:59:59 in Asia/Ho_Chi_Minh.
+        assert_eq!(until, crate::time::day_start_ms(last_day + 1) / 1000 - 1);
+        assert_eq!(pass.subject(), SubjectRef::resident(&resident));
+        let claims = pass.claims(PassId::from_bytes(&[9; 6]).unwrap(), from);
+        assert_eq!(claims.kind, PassKind::Resident);
+        assert_eq!(claims.holder_digest, Some([7; 8]));
+        assert_eq!((claims.plate, claims.booking), (None, None));
+        // A paper pass valid for longer than a pass may be gives the longest pass.
+        let far = ResidentPass::new(&resident, holder, &gate, now_ms, last_day + 400).unwrap();
+        assert_eq!(far.validity_secs().1 - from, MAX_RESIDENT_VALIDITY_SECS);
+        // Its last day over: refused.
+        let today = crate::time::local_day(now_ms);
+        assert!(ResidentPass::new(&resident, holder, &gate, now_ms, today).is_ok());
+        assert_eq!(
+            ResidentPass::new(&resident, holder, &gate, now_ms, today - 1)
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidBorderPass
         );
     }
 }

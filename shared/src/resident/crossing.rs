@@ -42,11 +42,28 @@ pub enum CrossingDirection {
     Out,
 }
 
-/// One line of goods: what it is and what it is worth.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of goods: what it is and what it is worth. Its JSON is
+/// `{"description", "value_vnd"}`, checked when read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "GoodsLineJson")]
 pub struct GoodsLine {
     description: String,
     value_vnd: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GoodsLineJson {
+    description: String,
+    value_vnd: i64,
+}
+
+impl TryFrom<GoodsLineJson> for GoodsLine {
+    type Error = Error;
+
+    fn try_from(json: GoodsLineJson) -> Result<Self, Error> {
+        GoodsLine::new(&json.description, json.value_vnd)
+    }
 }
 
 impl GoodsLine {
@@ -153,10 +170,24 @@ pub struct ResidentLedger<'r> {
     /// Duty-free days and the duty-free value used on each.
     duty_free_days: BTreeMap<LocalDay, i64>,
     last_stamp_at_ms: Option<i64>,
+    /// The last stamp before the crossings given (see [`ResidentLedger::resume`]).
+    stamp_before_ms: Option<i64>,
 }
 
 impl<'r> ResidentLedger<'r> {
     pub fn from_crossings(crossings: &[Crossing], rules: &'r ResidentRules) -> Self {
+        Self::resume(None, crossings, rules)
+    }
+
+    /// The fold of the crossings after a cut, given the last stamp before it
+    /// (`stamp_before_ms`): what a phone computes from [`ResidentLedger::history_since`]'s part
+    /// of the history. The day's and the month's figures are exact for any day after the cut's
+    /// month has begun; the stamp is exact whatever the cut.
+    pub fn resume(
+        stamp_before_ms: Option<i64>,
+        crossings: &[Crossing],
+        rules: &'r ResidentRules,
+    ) -> Self {
         let mut sorted: Vec<&Crossing> = crossings.iter().collect();
         sorted.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
         let mut seen = BTreeSet::new();
@@ -164,7 +195,8 @@ impl<'r> ResidentLedger<'r> {
             rules,
             crossings: Vec::with_capacity(sorted.len()),
             duty_free_days: BTreeMap::new(),
-            last_stamp_at_ms: None,
+            last_stamp_at_ms: stamp_before_ms,
+            stamp_before_ms,
         };
         for c in sorted {
             if !seen.insert(&c.id) {
@@ -184,6 +216,25 @@ impl<'r> ResidentLedger<'r> {
             ledger.crossings.push((c.clone(), a));
         }
         ledger
+    }
+
+    /// The part of the history a phone needs from `since_ms` on: the last stamp before it and
+    /// the crossings at or after it (see [`ResidentLedger::resume`]).
+    pub fn history_since(&self, since_ms: i64) -> (Option<i64>, Vec<Crossing>) {
+        let stamp_before = self
+            .crossings
+            .iter()
+            .filter(|(c, a)| c.at_ms < since_ms && a.stamp_due)
+            .map(|(c, _)| c.at_ms)
+            .next_back();
+        let stamp_before = stamp_before.or(self.stamp_before_ms);
+        let after = self
+            .crossings
+            .iter()
+            .filter(|(c, _)| c.at_ms >= since_ms)
+            .map(|(c, _)| c.clone())
+            .collect();
+        (stamp_before, after)
     }
 
     /// The crossings as counted (sorted, each id once) with what the rules made of each.

@@ -6,6 +6,7 @@ pub mod communes;
 pub mod crossing;
 pub mod id;
 pub mod rules;
+pub mod status;
 #[cfg(test)]
 mod tests;
 
@@ -15,3 +16,4 @@ pub use crossing::{
 };
 pub use id::{HolderDigest, ResidentIdNumber};
 pub use rules::{DatedSeries, ResidentRules};
+pub use status::{DecisionReason, ResidentDecision, ResidentId, ResidentStatus};

@@ -342,4 +342,25 @@ proptest! {
             prop_assert!(w[1] - w[0] >= 10 * DAY);
         }
     }
+
+    #[test]
+    fn a_history_cut_at_a_month_start_resumes_to_the_same_figures(
+        cs in arb_replay(),
+        now_offset in 0i64..(45 * DAY),
+    ) {
+        let full = ResidentLedger::from_crossings(&cs, rules());
+        let now = at("2026-10-25", "00:00") + now_offset;
+        let cut = crate::time::previous_month_start_ms(now);
+        let (stamp_before, after) = full.history_since(cut);
+        let resumed = ResidentLedger::resume(stamp_before, &after, rules());
+        let tail: Vec<_> = full.crossings().iter().filter(|(c, _)| c.at_ms >= cut).cloned().collect();
+        prop_assert_eq!(resumed.crossings(), &tail[..]);
+        prop_assert_eq!(resumed.last_stamp_at_ms(), full.last_stamp_at_ms());
+        prop_assert_eq!(resumed.allowance_left_today_vnd(now), full.allowance_left_today_vnd(now));
+        prop_assert_eq!(resumed.duty_free_days_left_this_month(now), full.duty_free_days_left_this_month(now));
+        prop_assert_eq!(resumed.stamp_due(now), full.stamp_due(now));
+        // Cut again, from the resumed ledger: the anchor carries over.
+        let (again, _) = resumed.history_since(now);
+        prop_assert_eq!(again, full.history_since(now).0);
+    }
 }

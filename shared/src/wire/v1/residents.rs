@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::resident::{
-    BorderCommunes, Crossing, CrossingDirection, CrossingId, GoodsLine, HolderDigest,
-    ResidentIdNumber, ResidentLedger,
+    BorderCommunes, Crossing, CrossingDirection, CrossingId, DecisionReason, GoodsLine,
+    HolderDigest, ResidentDecision, ResidentIdNumber, ResidentLedger, ResidentStatus,
 };
 use crate::time::{local_day, parse_iso_day};
 
@@ -168,4 +168,98 @@ impl ResidentSummaryDto {
             stamp_due: ledger.stamp_due(now_ms),
         }
     }
+}
+
+/// `POST /api/residents/{id}/decisions`: an officer of the resident's home gate decides;
+/// `reason` is needed to refuse, suspend or revoke (1-200 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentDecisionDto {
+    pub decision: ResidentDecision,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl ResidentDecisionDto {
+    /// The decision with its checked reason (`invalid_reason` when one is needed and missing
+    /// or malformed; a reason given for approving or reinstating is ignored).
+    pub fn checked(&self) -> Result<(ResidentDecision, Option<DecisionReason>), Error> {
+        if !self.decision.needs_reason() {
+            return Ok((self.decision, None));
+        }
+        let reason = DecisionReason::parse(self.reason.as_deref().unwrap_or(""))?;
+        Ok((self.decision, Some(reason)))
+    }
+}
+
+/// The part of a resident's history a phone needs to compute the figures itself (offline
+/// too): the crossings since the start of the previous local month and the last stamp before
+/// them ([`ResidentLedger::resume`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentHistoryDto {
+    pub since_ms: i64,
+    pub stamp_before_ms: Option<i64>,
+    pub crossings: Vec<CrossingDto>,
+}
+
+impl ResidentHistoryDto {
+    /// The history a phone needs at `now_ms`, from the full ledger.
+    pub fn of(ledger: &ResidentLedger<'_>, now_ms: i64) -> Self {
+        let since_ms = crate::time::previous_month_start_ms(now_ms);
+        let (stamp_before_ms, crossings) = ledger.history_since(since_ms);
+        ResidentHistoryDto {
+            since_ms,
+            stamp_before_ms,
+            crossings: crossings.iter().map(CrossingDto::from).collect(),
+        }
+    }
+
+    /// The crossings, checked (a stored one that no longer parses is left out), with `extra`
+    /// (a phone's crossings not yet synced) merged in; the ledger is
+    /// `ResidentLedger::resume(self.stamp_before_ms, &crossings, rules)`.
+    pub fn crossings_with(&self, extra: &[Crossing]) -> Vec<Crossing> {
+        self.crossings
+            .iter()
+            .filter_map(|c| Crossing::try_from(c.clone()).ok())
+            .chain(extra.iter().cloned())
+            .collect()
+    }
+}
+
+/// A resident as the API shows them: to themselves (`GET /api/residents/me`, with the signed
+/// pass once approved) and to the officers of their home gate (`GET /api/residents`, without
+/// it). Of the ID number only the last 4 digits and the holder digest ever leave the edge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentDto {
+    pub id: String,
+    pub status: ResidentStatus,
+    pub name: String,
+    pub commune_id: String,
+    pub home_gate: String,
+    pub id_last4: String,
+    /// The pass's holder digest, 16 hex digits: how an officer's phone finds the resident of a
+    /// scanned pass.
+    pub holder_digest: String,
+    pub border_pass_number: String,
+    /// `YYYY-MM-DD`.
+    pub border_pass_expires: String,
+    pub applied_at_ms: i64,
+    pub decided_at_ms: Option<i64>,
+    /// Why it was refused, suspended or revoked.
+    pub reason: Option<String>,
+    /// The resident's own signed pass (`BP1:…`) while approved; never in an officer's list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<String>,
+    /// Unix seconds: the pass's last valid instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_valid_until: Option<i64>,
+    pub summary: ResidentSummaryDto,
+    pub history: ResidentHistoryDto,
+}
+
+/// `GET /api/residents`: the residents of the officer's gate (`?status=` filters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentsResponse {
+    pub residents: Vec<ResidentDto>,
+    pub as_of_ms: i64,
 }

@@ -7,6 +7,7 @@
 //! `Op::try_from`, which runs the domain's validation: the edge applies only an [`Op`].
 
 use super::*;
+use crate::resident::Crossing;
 use crate::{DeclarationNumber, TripId};
 
 /// The kinds of write the outbox carries.
@@ -23,15 +24,19 @@ pub enum OpKind {
     /// A yard operator's check-in, scanned while offline.
     #[serde(rename = "queue.check_in")]
     CheckIn,
+    /// A border officer's record of a resident's crossing, offline too.
+    #[serde(rename = "resident.cross")]
+    RecordCrossing,
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 5] = [
+    pub const ALL: [OpKind; 6] = [
         OpKind::RegisterVehicle,
         OpKind::CreateTrip,
         OpKind::SetDeclaration,
         OpKind::CancelTrip,
         OpKind::CheckIn,
+        OpKind::RecordCrossing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +46,7 @@ impl OpKind {
             OpKind::SetDeclaration => "trip.set_declaration",
             OpKind::CancelTrip => "trip.cancel",
             OpKind::CheckIn => "queue.check_in",
+            OpKind::RecordCrossing => "resident.cross",
         }
     }
 
@@ -61,6 +67,17 @@ impl OpKind {
     pub fn is_yard_operators(self) -> bool {
         matches!(self, OpKind::CheckIn)
     }
+
+    /// Whether a border officer's outbox may carry this kind: an officer only records
+    /// residents' crossings.
+    pub fn is_officers(self) -> bool {
+        matches!(self, OpKind::RecordCrossing)
+    }
+
+    /// Whether this kind is a trip owner's (vehicles and trips).
+    pub fn is_trip_owners(self) -> bool {
+        !self.is_yard_operators() && !self.is_officers()
+    }
 }
 
 /// A write as a phone queues it: its payload typed by its kind. The app builds only these (no
@@ -73,6 +90,7 @@ pub enum OutboxWrite {
     SetDeclaration(SetDeclarationDto),
     CancelTrip(CancelTripDto),
     CheckIn(CheckInPayload),
+    RecordCrossing(CrossingDto),
 }
 
 impl OutboxWrite {
@@ -83,6 +101,7 @@ impl OutboxWrite {
             OutboxWrite::SetDeclaration(_) => OpKind::SetDeclaration,
             OutboxWrite::CancelTrip(_) => OpKind::CancelTrip,
             OutboxWrite::CheckIn(_) => OpKind::CheckIn,
+            OutboxWrite::RecordCrossing(_) => OpKind::RecordCrossing,
         }
     }
 
@@ -94,6 +113,7 @@ impl OutboxWrite {
             OutboxWrite::SetDeclaration(dto) => serde_json::to_value(dto),
             OutboxWrite::CancelTrip(dto) => serde_json::to_value(dto),
             OutboxWrite::CheckIn(payload) => serde_json::to_value(payload),
+            OutboxWrite::RecordCrossing(dto) => serde_json::to_value(dto),
         };
         // Plain structs of strings and numbers always serialise.
         json.unwrap_or(serde_json::Value::Null)
@@ -160,6 +180,8 @@ pub enum Op {
         yard: YardId,
         check_in: CheckInPayload,
     },
+    /// `resident.cross`, payload [`CrossingDto`].
+    RecordCrossing(Crossing),
 }
 
 impl Op {
@@ -170,6 +192,7 @@ impl Op {
             Op::SetDeclaration { .. } => OpKind::SetDeclaration,
             Op::CancelTrip { .. } => OpKind::CancelTrip,
             Op::CheckIn { .. } => OpKind::CheckIn,
+            Op::RecordCrossing(_) => OpKind::RecordCrossing,
         }
     }
 
@@ -183,7 +206,8 @@ impl Op {
             Op::RegisterVehicle(_)
             | Op::SetDeclaration { .. }
             | Op::CancelTrip { .. }
-            | Op::CheckIn { .. } => Ok(()),
+            | Op::CheckIn { .. }
+            | Op::RecordCrossing(_) => Ok(()),
         }
     }
 }
@@ -220,6 +244,9 @@ impl TryFrom<&SyncOp> for Op {
                     yard: YardId::parse(&check_in.yard_id)?,
                     check_in,
                 })
+            }
+            OpKind::RecordCrossing => {
+                Crossing::try_from(payload_of::<CrossingDto>(payload)?).map(Op::RecordCrossing)
             }
         }
     }
@@ -345,7 +372,25 @@ mod tests {
         assert!(check_in.kind().is_yard_operators());
         for kind in OpKind::ALL {
             assert_eq!(kind.is_yard_operators(), kind == OpKind::CheckIn);
+            assert_eq!(kind.is_officers(), kind == OpKind::RecordCrossing);
+            assert_eq!(
+                kind.is_trip_owners(),
+                !matches!(kind, OpKind::CheckIn | OpKind::RecordCrossing)
+            );
         }
+        let crossing = Op::try_from(&op(
+            "resident.cross",
+            json!({
+                "id": "x-3n8d0p6yr2", "resident": "abababababababab", "at_ms": NOW,
+                "direction": "in", "goods": [{ "description": "Rau", "value_vnd": 500000 }],
+                "recorded_by": "tan-thanh"
+            }),
+        ))
+        .unwrap();
+        let Op::RecordCrossing(c) = crossing else {
+            panic!("not a crossing")
+        };
+        assert_eq!(c.goods_total_vnd(), 500_000);
     }
 
     #[test]
@@ -384,6 +429,29 @@ mod tests {
                 json!({ "yard_id": "Not A Yard", "pass": "BP1:x", "scanned_at_ms": NOW })
             ),
             ErrorCode::InvalidId
+        );
+        let crossing = |value: serde_json::Value| {
+            json!({
+                "id": "x-3n8d0p6yr2", "resident": "abababababababab", "at_ms": NOW,
+                "direction": "in", "goods": [{ "description": "Rau", "value_vnd": value }],
+                "recorded_by": "tan-thanh"
+            })
+        };
+        for absurd in [json!(-1), json!(10_000_000_001_i64), json!(i64::MIN), json!(i64::MAX)] {
+            assert_eq!(
+                code_of("resident.cross", crossing(absurd)),
+                ErrorCode::InvalidGoods
+            );
+        }
+        assert_eq!(
+            code_of("resident.cross", crossing(json!(1.5))),
+            ErrorCode::MalformedBody
+        );
+        let mut at_extreme = crossing(json!(1));
+        at_extreme["at_ms"] = json!(i64::MAX);
+        assert_eq!(
+            code_of("resident.cross", at_extreme),
+            ErrorCode::TimeOutOfRange
         );
     }
 
