@@ -481,6 +481,19 @@ test("a disabled officer can do nothing", async () => {
   assert.equal(r.json.code, "account_disabled");
 });
 
+test("disabling a resident's account revokes the resident pass", async () => {
+  const { me } = await approvedResident();
+  const pass = (await api.me(me.token)).json.pass;
+  const passId = (await verifyOffline(pass)).claims.id;
+  const admin = await signInAs("admin");
+  const disabled = await post(`/api/admin/accounts/${me.account.id}/disable`, undefined, { token: admin.token });
+  assert.equal(disabled.status, 200, disabled.text);
+  const officer = await signInAs("officer");
+  const denied = (await get("/api/revocations", { token: officer.token })).json;
+  assert.equal(denied.revoked.find((d) => d.pass_id === passId)?.reason, "disabled");
+  assert.equal((await verifyOffline(pass)).reason, "revoked");
+});
+
 test("no answer and no stored row holds a citizen ID number", async () => {
   assert.ok(idNumbers.size > 10 && answers.length > 50);
   for (const n of idNumbers) {

@@ -174,14 +174,18 @@ pub async fn revoke(
     revoke_matching(db, which, &selector, because, now_ms).await
 }
 
-/// [`revoke`] for the passes of every trip of an account (run in the batch that disables it).
+/// [`revoke`] for the passes of every trip of an account and of its border residents (run in
+/// the batch that disables it).
 pub async fn revoke_for_account(
     db: &D1Database,
     account: &AccountId,
     because: RevokedBecause,
     now_ms: i64,
 ) -> Result<Vec<D1PreparedStatement>, ApiError> {
-    let which = "subject_kind = 'trip' AND trip_id IN (SELECT id FROM trips WHERE account_id = ?1)";
+    let which =
+        "(subject_kind = 'trip' AND trip_id IN (SELECT id FROM trips WHERE account_id = ?1))
+        OR (subject_kind = 'resident'
+            AND subject_id IN (SELECT id FROM residents WHERE account_id = ?1))";
     revoke_matching(db, which, &[account.as_str().into()], because, now_ms).await
 }
 
