@@ -67,7 +67,7 @@ const cancel = (p, id) => write(p, [{ kind: "trip.cancel", payload: { trip_id: i
 async function outboxOf(trips) {
   const list = trips.map((t) => `'${t}'`).join(",");
   return d1(
-    `SELECT id, event_id, topic, trip_id, trip_seq, sent_at_ms, province_parked_at_ms,
+    `SELECT id, event_id, topic, trip_id, stream_key, stream_seq, sent_at_ms, province_parked_at_ms,
        province_reason_code FROM edge_outbox WHERE trip_id IN (${list}) ORDER BY id`
   );
 }
@@ -100,7 +100,8 @@ async function assertDeliveredOnceInOrder(trips) {
   for (const trip of trips) {
     const seqs = records.filter((r) => r.trip_id === trip).map((r) => r.seq);
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `${trip} in order: ${seqs}`);
-    const outboxSeqs = rows.filter((r) => r.trip_id === trip).map((r) => r.trip_seq);
+    const outboxSeqs = rows.filter((r) => r.trip_id === trip).map((r) => r.stream_seq);
+    assert.ok(rows.filter((r) => r.trip_id === trip).every((r) => r.stream_key === `trip:${trip}`));
     assert.deepEqual(outboxSeqs, outboxSeqs.map((_, i) => i + 1), `${trip}'s outbox seqs`);
   }
 }
@@ -249,8 +250,8 @@ test("a rejected record is parked, its trip's later records wait, other trips fl
   const parked = afterA.find((r) => r.event_id === rejected.event_id);
   assert.notEqual(parked.province_parked_at_ms, null);
   assert.equal(parked.province_reason_code, "refused_by_province");
-  assert.equal(afterA.find((r) => r.trip_seq === 1).sent_at_ms !== null, true, "a's first record went");
-  assert.equal(afterA.find((r) => r.trip_seq === 3).sent_at_ms, null, "a's later record waits");
+  assert.equal(afterA.find((r) => r.stream_seq === 1).sent_at_ms !== null, true, "a's first record went");
+  assert.equal(afterA.find((r) => r.stream_seq === 3).sent_at_ms, null, "a's later record waits");
   await assertDeliveredOnceInOrder([b]);
   const { records } = await provinceHas([a]);
   assert.deepEqual(records.map((r) => r.seq), [1], "the province has only a's first record");
@@ -265,7 +266,7 @@ test("a rejected record is parked, its trip's later records wait, other trips fl
   assert.equal(entry.reason_code, "refused_by_province");
 
   // A record that is not parked cannot be retried.
-  const notParked = afterA.find((r) => r.trip_seq === 1);
+  const notParked = afterA.find((r) => r.stream_seq === 1);
   const nope = await post(`/api/admin/province-sync/parked/${notParked.id}/retry`, undefined, { token: admin.token });
   assert.equal(nope.status, 404, show(nope));
   const missing = await post("/api/admin/province-sync/parked/999999999/retry", undefined, { token: admin.token });
