@@ -47,7 +47,7 @@ enum Mine {
     Loading,
     Shown {
         snapshot: Box<ResidentSnapshot>,
-        /// The copy saved on the phone, not a fresh answer.
+        /// The copy saved on the phone, and asking the edge failed.
         saved_copy: bool,
     },
     Failed(Error),
@@ -71,9 +71,11 @@ pub(crate) fn date_in(ms: i64, lang: Lang) -> String {
 async fn refresh(account_id: String, mine: RwSignal<Mine>) {
     if mine.with_untracked(|m| matches!(m, Mine::Loading)) {
         if let Some(saved) = snapshots::load_resident(&account_id).await {
+            // Shown with its time while the edge is asked; marked as the saved copy only
+            // once asking fails.
             mine.set(Mine::Shown {
                 snapshot: Box::new(saved),
-                saved_copy: true,
+                saved_copy: false,
             });
         }
     }
