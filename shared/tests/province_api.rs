@@ -27,6 +27,9 @@ use shared::province::timeline::{
 use shared::province::webhook::{self, Headers, Secret, TOLERANCE_S};
 use shared::province::PROVINCE_API_VERSION;
 use shared::queue::QueueEntryId;
+use shared::resident::{
+    CrossingDirection, CrossingId, GoodsLine, ResidentDecision, ResidentId, ResidentStatus,
+};
 use shared::wire::v1::{StatusCallbackAnswer, StatusUpdateResult};
 use shared::{AccountId, Direction, ErrorCode, GateId, TripId, VehicleId, YardId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,6 +304,10 @@ fn trip_id() -> TripId {
 fn account() -> AccountId {
     AccountId::parse("4a7c19e2b05d3f68").unwrap()
 }
+
+fn resident() -> ResidentId {
+    ResidentId::parse("r-00112233445566ff").unwrap()
+}
 fn yard() -> YardId {
     YardId::parse("hn-fruit").unwrap()
 }
@@ -357,9 +364,12 @@ fn variant(event: &Event) -> usize {
         Event::Served { .. } => 14,
         Event::Absent { .. } => 15,
         Event::Moved { .. } => 16,
+        Event::ResidentApplied { .. } => 17,
+        Event::ResidentDecided { .. } => 18,
+        Event::ResidentCrossed { .. } => 19,
     }
 }
-const VARIANTS: usize = 17;
+const VARIANTS: usize = 20;
 
 /// Samples of every event, with optional fields both present and absent.
 fn events() -> Vec<Event> {
@@ -469,6 +479,36 @@ fn events() -> Vec<Event> {
             yard_id: yard(),
             position: 0,
             reason: "xe cấp cứu".into(),
+            by: account(),
+        },
+        // A resident's events belong to no trip: never sent to the province as records.
+        Event::ResidentApplied {
+            resident_id: resident(),
+            account_id: account(),
+            commune_id: "cl-dong-dang".into(),
+            home_gate: GateId::parse("huu-nghi").unwrap(),
+        },
+        Event::ResidentDecided {
+            resident_id: resident(),
+            decision: ResidentDecision::Refuse,
+            status: ResidentStatus::Refused,
+            reason: Some("Giấy thông hành hết hạn".into()),
+            by: account(),
+        },
+        Event::ResidentDecided {
+            resident_id: resident(),
+            decision: ResidentDecision::Approve,
+            status: ResidentStatus::Approved,
+            reason: None,
+            by: account(),
+        },
+        Event::ResidentCrossed {
+            crossing_id: CrossingId::parse("x-7k2m9q4xw1").unwrap(),
+            resident_id: resident(),
+            gate: GateId::parse("huu-nghi").unwrap(),
+            direction: CrossingDirection::In,
+            goods: vec![GoodsLine::new("Hoa hồi khô", 1_800_000).unwrap()],
+            goods_total_vnd: 1_800_000,
             by: account(),
         },
     ];
