@@ -257,3 +257,39 @@ test("a refused resident reads the reason and applies again, the form filled in 
     { viewport: { width: 320, height: 640 } },
   );
 });
+
+test("a suspended resident reads why, plainly, and sees no pass", async () => {
+  const name = `Lý Thị Mai ${Math.floor(Math.random() * 1e6)}`;
+  await withPhone(
+    async ({ page, expectNetworkFailures }) => {
+      // `/api/residents/me` answers 404 until the resident applies, by design.
+      expectNetworkFailures();
+      await (await new SignUpPage(page).open()).signUp({ role: "resident", phone: freshPhone(), password: "cu dan huu nghi 2026", name });
+      await page.getByTestId("resident-form").waitFor();
+      await page.locator("#res-commune").selectOption("cl-thuy-hung");
+      await page.locator("#res-id").fill(freshCitizenId());
+      await page.locator("#res-pass-number").fill("GT" + String(Date.now()).slice(-6));
+      await page.locator("#res-pass-expires").fill(localDate(300));
+      await page.getByTestId("resident-submit").click();
+      await page.getByTestId("resident-status").waitFor();
+
+      const officer = await signInAs("officer");
+      const listed = await get("/api/residents?status=pending", { token: officer.token });
+      const mine = listed.json.residents.find((r) => r.name === name);
+      assert.ok(mine, listed.text);
+      for (const body of [{ decision: "approve" }, { decision: "suspend", reason: "Chờ xác minh hộ khẩu" }]) {
+        const r = await post(`/api/residents/${mine.id}/decisions`, body, { token: officer.token });
+        assert.equal(r.status, 200, r.text);
+      }
+
+      await page.reload();
+      const status = page.locator('[data-testid="resident-status"][data-status="suspended"]');
+      await status.waitFor();
+      assert.equal((await page.getByTestId("resident-reason").textContent()).trim(), "Lý do: Chờ xác minh hộ khẩu");
+      assert.match(await status.textContent(), /Hãy gặp cán bộ cửa khẩu Cửa khẩu quốc tế Hữu Nghị\./);
+      assert.equal(await page.getByTestId("resident-pass").count(), 0, "no pass while suspended");
+      assert.deepEqual(await axe(page), [], "the suspension is accessible");
+    },
+    { viewport: { width: 320, height: 640 } },
+  );
+});
