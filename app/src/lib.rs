@@ -41,7 +41,7 @@ use leptos_router::components::{Route, Router, Routes};
 use pages::{
     AccountPage, AdminPage, BoardPage, BookPage, DevSmsPage, ForgotPasswordPage, HomePage,
     NotFoundPage, OfficerHomePage, OperatorHomePage, OperatorQueuePage, PassPage, ProvinceSyncPage,
-    QueuePage, SignInPage, SignUpPage, TripsPage, VerifyPage,
+    QueuePage, ResidentPage, SignInPage, SignUpPage, TripsPage, VerifyPage,
 };
 use routes::pattern;
 use state::{Connectivity, Session, UpdateReady};
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=pattern::TRIP_QUEUE view=QueuePage/>
                     <Route path=pattern::ADMIN view=AdminPage/>
                     <Route path=pattern::ADMIN_PROVINCE_SYNC view=ProvinceSyncPage/>
+                    <Route path=pattern::RESIDENT view=ResidentPage/>
                 </Routes>
             </main>
         </Router>

@@ -41,6 +41,7 @@ pub mod pattern {
     pub const TRIP_BOOK: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("book"));
     pub const TRIP_QUEUE: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("queue"));
     pub const ADMIN: (Fixed,) = (ADMIN_SEGMENT,);
+    pub const RESIDENT: (Fixed,) = (StaticSegment("resident"),);
     pub const ADMIN_PROVINCE_SYNC: (Fixed, Fixed) = (ADMIN_SEGMENT, StaticSegment("province-sync"));
 }
 
@@ -70,6 +71,8 @@ pub enum Route {
     Admin,
     /// The admin's view of the sync to the province's platform.
     AdminProvinceSync,
+    /// A border resident's home: the application, its status, the resident pass and figures.
+    Resident,
 }
 
 impl Route {
@@ -93,6 +96,7 @@ impl Route {
             Route::TripQueue(_) => &pattern::TRIP_QUEUE,
             Route::Admin => &pattern::ADMIN,
             Route::AdminProvinceSync => &pattern::ADMIN_PROVINCE_SYNC,
+            Route::Resident => &pattern::RESIDENT,
         }
     }
 
@@ -149,6 +153,7 @@ mod tests {
             Route::TripQueue(trip()),
             Route::Admin,
             Route::AdminProvinceSync,
+            Route::Resident,
         ]
     }
 
@@ -175,6 +180,7 @@ mod tests {
                 "/trips/t-0123abcd/queue",
                 "/admin",
                 "/admin/province-sync",
+                "/resident",
             ]
         );
     }

@@ -18,11 +18,12 @@ pub fn menu_for(role: Option<Role>) -> Vec<(Route, Key)> {
             items.push((Route::OfficerVerify, Key::NavVerify));
         }
         Some(Role::Driver | Role::Trader) => items.push((Route::Trips, Key::NavTrips)),
+        Some(Role::Resident) => items.push((Route::Resident, Key::ResidentNav)),
         Some(Role::Admin) => {
             items.push((Route::Admin, Key::NavAdmin));
             items.push((Route::AdminProvinceSync, Key::ProvinceNav));
         }
-        _ => {}
+        None => {}
     }
     items.push(match role {
         Some(_) => (Route::Account, Key::NavAccount),
@@ -37,7 +38,8 @@ pub fn home_for(role: Role) -> Route {
         Role::YardOperator => Route::OperatorHome,
         Role::Officer => Route::OfficerHome,
         Role::Admin => Route::Admin,
-        Role::Driver | Role::Trader | Role::Resident => Route::Home,
+        Role::Resident => Route::Resident,
+        Role::Driver | Role::Trader => Route::Home,
     }
 }
 
@@ -88,7 +90,10 @@ mod tests {
         for role in [Role::Driver, Role::Trader] {
             assert_eq!(screens(Some(role)), [Home, Board, Trips, Account]);
         }
-        assert_eq!(screens(Some(Role::Resident)), [Home, Board, Account]);
+        assert_eq!(
+            screens(Some(Role::Resident)),
+            [Home, Board, Resident, Account]
+        );
         assert_eq!(
             screens(Some(Role::YardOperator)),
             [Home, Board, OperatorHome, OperatorQueue, Account]
