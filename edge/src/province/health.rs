@@ -110,13 +110,14 @@ pub async fn retry_parked(
     #[derive(Deserialize)]
     struct Row {
         event_id: Option<String>,
+        trip_id: Option<String>,
         stream_key: Option<String>,
         province_reason_code: Option<String>,
     }
     let not_parked = || ApiError::not_found(format!("no parked province record {id}"));
     let row = db
         .prepare(
-            "SELECT event_id, stream_key, province_reason_code FROM edge_outbox
+            "SELECT event_id, trip_id, stream_key, province_reason_code FROM edge_outbox
              WHERE id = ?1 AND province_parked_at_ms IS NOT NULL AND sent_at_ms IS NULL",
         )
         .bind(&[(id as f64).into()])?
@@ -127,6 +128,7 @@ pub async fn retry_parked(
     let detail = serde_json::json!({
         "outbox_id": id,
         "event_id": event_id,
+        "trip_id": row.trip_id,
         "stream": row.stream_key,
         "reason_code": row.province_reason_code,
     });
