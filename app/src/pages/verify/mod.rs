@@ -268,6 +268,7 @@ fn Verify() -> impl IntoView {
             {roster_status}
             {module_status}
             <div class="verdict-slot" aria-live="assertive">{verdict_panel}</div>
+            {move || outcome.get().map(|shown| view! { <ResidentPart outcome=shown gates/> })}
             {move || outcome.with(Option::is_some).then(|| view! {
                 <button type="button" class="secondary check-another" data-testid="check-another"
                     on:click=check_another>
@@ -380,11 +381,40 @@ fn RejectedCrossing(write: RejectedWrite) -> impl IntoView {
     }
 }
 
+/// The holder digest of a resident pass (a trip pass has none).
+fn resident_of(claims: &Claims) -> Option<&str> {
+    (claims.kind == "resident")
+        .then_some(claims.holder_digest.as_deref())
+        .flatten()
+}
+
+/// A resident pass's part, right under the verdict: the resident, the figures and the
+/// crossing to record, then the pass's details. Outside the verdict's live region, so typing
+/// goods is not read out as a new verdict.
+#[component]
+fn ResidentPart(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
+    let Outcome::Checked(verdict, scanned_at_ms) = outcome else {
+        return ().into_any();
+    };
+    let Some(claims) = verdict.claims.clone() else {
+        return ().into_any();
+    };
+    let Some(digest) = resident_of(&claims).map(str::to_owned) else {
+        return ().into_any();
+    };
+    let valid = verdict.valid;
+    view! {
+        <ResidentPanel digest valid scanned_at_ms/>
+        <div class="verdict-more"><ClaimsDetails claims gates/></div>
+    }
+    .into_any()
+}
+
 #[component]
 fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
     let i18n = use_i18n();
-    let (verdict, scanned_at_ms) = match outcome {
-        Outcome::Checked(verdict, scanned_at_ms) => (*verdict, scanned_at_ms),
+    let verdict = match outcome {
+        Outcome::Checked(verdict, _) => *verdict,
         Outcome::Unavailable => return view! {
             <div class="verdict verdict-error" data-testid="verdict-error" data-kind="unavailable">
                 <p>{move || i18n.t(Key::VerifyVerifierUnavailable)}</p>
@@ -410,27 +440,11 @@ fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoV
             </p>
         }
     });
-    // A resident pass: the resident from the roster, the figures and the crossing to record.
-    let resident = verdict
-        .claims
-        .as_ref()
-        .filter(|c| c.kind == "resident")
-        .and_then(|c| c.holder_digest.clone())
-        .map(|digest| view! { <ResidentPanel digest valid scanned_at_ms/> });
-    let is_resident = resident.is_some();
+    // A resident pass's details come after the resident panel (`ResidentPart`).
     let details = verdict
         .claims
+        .filter(|c| resident_of(c).is_none())
         .map(|claims| view! { <ClaimsDetails claims gates/> });
-    // A resident's panel comes right after the verdict (the officer acts on it); the pass's
-    // details follow it.
-    let (details, details_after) = if is_resident {
-        (
-            None,
-            details.map(|d| view! { <div class="verdict-more">{d}</div> }),
-        )
-    } else {
-        (details, None)
-    };
     view! {
         <div class=if valid { "verdict valid" } else { "verdict invalid" } data-testid="verdict"
             data-valid=valid.to_string() data-reason=reason.unwrap_or_default()>
@@ -441,8 +455,6 @@ fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoV
             {reason_text}
             {details}
         </div>
-        {resident}
-        {details_after}
     }
     .into_any()
 }

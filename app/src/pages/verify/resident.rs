@@ -383,7 +383,7 @@ fn RecordForm(
                 </dl>
                 {if a.taxable_excess_vnd > 0 {
                     view! {
-                        <p class="taxable-excess" role="alert" data-testid="taxable-excess">
+                        <p class="taxable-excess" data-testid="taxable-excess">
                             <span class="taxable-label">{i18n.t(Key::VerifyResTaxable)}</span>
                             <span class="taxable-amount">{vnd(i18n, a.taxable_excess_vnd)}</span>
                         </p>
