@@ -62,4 +62,10 @@ if [ ! -f .dev.vars ] || ! grep -q '^PASS_SIGNING_KEY=' .dev.vars; then
   log "generating a local pass-signing key in .dev.vars"
   node -e 'process.stdout.write("PASS_SIGNING_KEY=" + require("crypto").randomBytes(32).toString("hex") + "\n")' >>.dev.vars
 fi
+# The local key of residents' holder digests (HMAC of the citizen ID number; a Worker secret in
+# production, .dev.vars locally, never committed): without it no resident application is taken.
+if [ ! -f .dev.vars ] || ! grep -q '^RESIDENT_ID_KEY=' .dev.vars; then
+  log "generating a local resident ID key in .dev.vars"
+  node -e 'process.stdout.write("RESIDENT_ID_KEY=" + require("crypto").randomBytes(32).toString("hex") + "\n")' >>.dev.vars
+fi
 log "setup complete"

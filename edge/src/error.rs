@@ -42,6 +42,11 @@ impl ApiError {
         )
     }
 
+    /// An internal error that says what is wrong with the deployment (a missing secret).
+    pub fn internal_with(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
     pub fn internal() -> Self {
         Self::new(ErrorCode::Internal, "something went wrong on our side")
     }

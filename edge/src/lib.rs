@@ -27,6 +27,7 @@ pub mod passes;
 pub mod province;
 pub mod queue;
 pub mod rate_limits;
+pub mod residents;
 pub mod sms;
 pub mod sql;
 pub mod sync;

@@ -1,5 +1,5 @@
 //! Signed passes: issuing and revoking them for any subject (`shared::pass::PassSubject`: a
-//! trip today), the trust list and the deny-list.
+//! trip, a border resident), the trust list and the deny-list.
 //!
 //! Every pass issued or revoked records its event (`pass.issued`, `pass.revoked`) in the batch
 //! that stores it. The `passes` table is keyed by the subject's kind and id (migration 0012).
@@ -52,7 +52,8 @@ pub struct Issued {
     pub statements: Vec<D1PreparedStatement>,
 }
 
-/// Signs a pass for `subject` (a trip: [`shared::pass::TripPass`]) at `now_ms`.
+/// Signs a pass for `subject` (a trip: [`shared::pass::TripPass`]; a border resident:
+/// [`shared::pass::ResidentPass`]) at `now_ms`.
 pub fn issue(
     db: &D1Database,
     signer: &PassSigner,
@@ -140,6 +141,10 @@ pub enum RevokedBecause {
     Completed,
     /// Its account was disabled.
     Disabled,
+    /// Its border resident was suspended (a reinstatement issues a new pass).
+    Suspended,
+    /// Its border resident's pass was revoked for good.
+    Revoked,
 }
 
 impl RevokedBecause {
@@ -149,6 +154,8 @@ impl RevokedBecause {
             RevokedBecause::Superseded => "superseded",
             RevokedBecause::Completed => "completed",
             RevokedBecause::Disabled => "disabled",
+            RevokedBecause::Suspended => "suspended",
+            RevokedBecause::Revoked => "revoked",
         }
     }
 }

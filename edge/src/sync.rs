@@ -16,6 +16,7 @@ use crate::auth::{secrets, Principal};
 use crate::error::ApiError;
 use crate::queue;
 use crate::rate_limits;
+use crate::residents;
 use crate::trips::Writer;
 use crate::yard_protocol::YardClient;
 use serde::Deserialize;
@@ -100,6 +101,9 @@ pub async fn sync(
                     Ok(Op::CheckIn { yard, check_in }) => {
                         let key = format!("{}:{}", client.as_str(), op.seq);
                         check_in_offline(env, db, principal, yard, check_in, key, now_ms).await?
+                    }
+                    Ok(Op::RecordCrossing(crossing)) => {
+                        residents::record_crossing(db, principal, crossing, now_ms).await?
                     }
                     Ok(write) => writer.check(write).await?,
                     Err(refused) => Err(refused),
@@ -210,14 +214,27 @@ async fn record_mismatches(
 }
 
 /// Turns a write into the typed [`Op`] the caller may make, or says why not (reported for this
-/// write alone). A yard operator's outbox carries check-ins only (refused before its payload
-/// is looked at); everyone else's, the trip owner's writes.
+/// write alone). A yard operator's outbox carries check-ins only, an officer's residents'
+/// crossings only, and nobody else's a crossing (refused before the payload is looked at);
+/// everyone else's, the trip owner's writes.
 fn admit(principal: &Principal, op: &SyncOp, now_ms: i64) -> Result<Op, Error> {
     let kind = OpKind::parse(&op.kind)?;
     if principal.role == Role::YardOperator && !kind.is_yard_operators() {
         return Err(Error::new(
             ErrorCode::Forbidden,
             "a yard operator's outbox carries check-ins only",
+        ));
+    }
+    if principal.role == Role::Officer && !kind.is_officers() {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "an officer's outbox carries residents' crossings only",
+        ));
+    }
+    if principal.role != Role::Officer && kind.is_officers() {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "only a border officer records residents' crossings",
         ));
     }
     let write = Op::try_from(op)?;

@@ -50,6 +50,11 @@ impl Writer<'_> {
                 ErrorCode::Forbidden,
                 "only a yard operator checks vehicles in",
             ))),
+            // Crossings are the officers' (see `sync`, `residents`): never a trip owner's.
+            Op::RecordCrossing(_) => Ok(Err(Error::new(
+                ErrorCode::Forbidden,
+                "only a border officer records residents' crossings",
+            ))),
         }
     }
 

@@ -1,4 +1,5 @@
-//! The deployment settings keep the test switches and the signing key where they belong.
+//! The deployment settings keep the test switches, the signing key and the residents' ID key
+//! where they belong.
 //!
 //! At run time workerd hands secrets and plain variables to the Worker the same way (strings),
 //! so the code cannot tell them apart: the guard is here. The signing key is never a plain
@@ -21,6 +22,7 @@ fn the_signing_key_and_the_test_switches_are_no_plain_variables() {
         .collect();
     for name in [
         borderpass_edge::passes::SIGNING_KEY_SECRET,
+        borderpass_edge::residents::ID_KEY_SECRET,
         "TEST_CLOCK",
         "RATE_LIMIT_WINDOW_MS",
     ] {

@@ -212,6 +212,13 @@ pub enum AuditEvent {
     BookingReleased,
     /// An admin sent a record the province had rejected (parked) again.
     ProvinceRecordRetried,
+    /// A resident applied for a resident pass (never with the ID number).
+    ResidentApplied,
+    /// An officer of the resident's home gate approved, refused, suspended, reinstated or
+    /// revoked a resident (with the reason where one is needed).
+    ResidentDecided,
+    /// An officer's phone recorded a resident's crossing.
+    ResidentCrossingRecorded,
 }
 
 impl AuditEvent {
@@ -235,6 +242,9 @@ impl AuditEvent {
             AuditEvent::PlateBookingReleased => "plate_booking_released",
             AuditEvent::BookingReleased => "booking_released",
             AuditEvent::ProvinceRecordRetried => "province_record_retried",
+            AuditEvent::ResidentApplied => "resident_applied",
+            AuditEvent::ResidentDecided => "resident_decided",
+            AuditEvent::ResidentCrossingRecorded => "resident_crossing_recorded",
         }
     }
 }

@@ -25,6 +25,26 @@ pub async fn sha256(data: &[u8]) -> worker::Result<Vec<u8>> {
     Ok(Uint8Array::new(&digest).to_vec())
 }
 
+/// HMAC-SHA256 of `data` under `key`.
+pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> worker::Result<Vec<u8>> {
+    let subtle = subtle()?;
+    let algorithm = Object::new();
+    Reflect::set(&algorithm, &"name".into(), &"HMAC".into())?;
+    Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into())?;
+    let usages = Array::of1(&JsValue::from_str("sign"));
+    let key: CryptoKey = JsFuture::from(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::from(key),
+        &algorithm,
+        false,
+        &usages,
+    )?)
+    .await?
+    .dyn_into()?;
+    let mac = JsFuture::from(subtle.sign_with_str_and_u8_array("HMAC", &key, data)?).await?;
+    Ok(Uint8Array::new(&mac).to_vec())
+}
+
 async fn pbkdf2(password: &str, salt: &[u8], iterations: u32) -> worker::Result<Vec<u8>> {
     let subtle = subtle()?;
     let usages = Array::of1(&JsValue::from_str("deriveBits"));

@@ -22,7 +22,7 @@ use crate::queue;
 use crate::rate_limits::{ClientAddress, Limits};
 use crate::sms::{self, Sms};
 use crate::yard_protocol::YardClient;
-use crate::{audit, disabling, gates, passes, province, sync, trips};
+use crate::{audit, disabling, gates, passes, province, residents, sync, trips};
 use shared::wire::v1::{HealthResponse, API_VERSION, MAX_BODY_BYTES};
 use shared::YardId;
 use worker::{D1Database, Env, Headers, Method, Request, Response};
@@ -245,6 +245,30 @@ async fn serve_api(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             let id = route.record_id()?;
             let clock = booking_clock(env, &req, now);
             json(&province::health::retry_parked(&db, signed_in(&auth)?, id, clock).await?)
+        }
+        RouteId::ResidentApply => {
+            let clock = booking_clock(env, &req, now);
+            let body = read_json_body(&mut req).await?;
+            let me = signed_in(&auth)?;
+            let (created, resident) = residents::apply(env, &db, me, body, clock).await?;
+            Ok(json(&resident)?.with_status(if created { 201 } else { 200 }))
+        }
+        RouteId::ResidentMe => {
+            let clock = booking_clock(env, &req, now);
+            json(&residents::me(&db, signed_in(&auth)?, clock).await?)
+        }
+        RouteId::Residents => {
+            let clock = booking_clock(env, &req, now);
+            let status = query(&req, "status");
+            json(&residents::list(&db, signed_in(&auth)?, status, clock).await?)
+        }
+        RouteId::ResidentDecide => {
+            let clock = booking_clock(env, &req, now);
+            let id = route.resident_id()?;
+            let body = read_json_body(&mut req).await?;
+            let signer = passes::signer(env)?;
+            let me = signed_in(&auth)?;
+            json(&residents::decide(&db, &signer, me, &id, body, clock).await?)
         }
         RouteId::SetYardConfig => {
             let body = read_json_body(&mut req).await?;

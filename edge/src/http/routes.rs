@@ -54,6 +54,10 @@ pub enum RouteId {
     ProvinceStatusCallback,
     AdminProvinceSync,
     AdminRetryParkedRecord,
+    ResidentApply,
+    ResidentMe,
+    Residents,
+    ResidentDecide,
 }
 
 #[derive(Debug)]
@@ -68,8 +72,18 @@ pub struct RouteSpec {
 const ADMIN: &[Role] = &[Role::Admin];
 /// Those who register vehicles and trips: drivers, and trading households for hired trucks.
 const TRIP_OWNERS: &[Role] = &[Role::Driver, Role::Trader];
-/// Those whose phones keep an outbox: trip owners, and yard operators (offline check-ins).
-const OUTBOX_WRITERS: &[Role] = &[Role::Driver, Role::Trader, Role::YardOperator];
+/// Those whose phones keep an outbox: trip owners, yard operators (offline check-ins) and
+/// officers (residents' crossings).
+const OUTBOX_WRITERS: &[Role] = &[
+    Role::Driver,
+    Role::Trader,
+    Role::YardOperator,
+    Role::Officer,
+];
+/// Border residents, who apply for a resident pass.
+const RESIDENTS: &[Role] = &[Role::Resident];
+/// Border officers: at their gate, they decide on residents and record their crossings.
+const OFFICERS: &[Role] = &[Role::Officer];
 /// Those who check passes at gates and yards.
 const PASS_CHECKERS: &[Role] = &[Role::Officer, Role::YardOperator, Role::Admin];
 /// Those who see vehicles' registration papers: officers at their gate, operators at their yard.
@@ -341,6 +355,32 @@ pub const ROUTES: &[RouteSpec] = &[
         pattern: "/api/admin/province-sync/parked/{record_id}/retry",
         access: Access::Roles(ADMIN),
     },
+    // Border residents: a resident's own application; an officer sees and decides on the
+    // residents of their own gate only (the handler checks the resident's home gate).
+    RouteSpec {
+        id: RouteId::ResidentApply,
+        method: "POST",
+        pattern: "/api/residents",
+        access: Access::Roles(RESIDENTS),
+    },
+    RouteSpec {
+        id: RouteId::ResidentMe,
+        method: "GET",
+        pattern: "/api/residents/me",
+        access: Access::Roles(RESIDENTS),
+    },
+    RouteSpec {
+        id: RouteId::Residents,
+        method: "GET",
+        pattern: "/api/residents",
+        access: Access::Roles(OFFICERS),
+    },
+    RouteSpec {
+        id: RouteId::ResidentDecide,
+        method: "POST",
+        pattern: "/api/residents/{resident_id}/decisions",
+        access: Access::Roles(OFFICERS),
+    },
 ];
 
 /// A matched route with its path parameters (raw; parsed by the typed accessors).
@@ -383,6 +423,14 @@ impl Resolved {
             .param("trip_id")
             .ok_or_else(|| ApiError::not_found("no trip in the path"))?;
         Ok(shared::TripId::parse(raw)?)
+    }
+
+    /// The `{resident_id}` of the path, as sent (the handler parses it: a malformed id is no
+    /// resident's).
+    pub fn resident_id(&self) -> Result<String, ApiError> {
+        self.param("resident_id")
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::not_found("no resident in the path"))
     }
 
     /// The `{record_id}` of the path: an outbox row's number.

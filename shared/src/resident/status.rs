@@ -119,7 +119,11 @@ impl ResidentStatus {
             _ => {
                 return Err(Error::new(
                     ErrorCode::InvalidResidentState,
-                    format!("a {} resident cannot be {}d", self.as_str(), decision.as_str()),
+                    format!(
+                        "a {} resident cannot be {}d",
+                        self.as_str(),
+                        decision.as_str()
+                    ),
                 ))
             }
         };
@@ -180,7 +184,13 @@ mod tests {
         assert_eq!(S::Suspended.after(D::Revoke), Ok(S::Revoked));
         let allowed = 6;
         let mut count = 0;
-        for s in [S::Pending, S::Refused, S::Approved, S::Suspended, S::Revoked] {
+        for s in [
+            S::Pending,
+            S::Refused,
+            S::Approved,
+            S::Suspended,
+            S::Revoked,
+        ] {
             for d in D::ALL {
                 match s.after(d) {
                     Ok(_) => count += 1,
@@ -188,7 +198,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(count, allowed, "nothing else moves: revoked and refused are final");
+        assert_eq!(
+            count, allowed,
+            "nothing else moves: revoked and refused are final"
+        );
     }
 
     #[test]
@@ -203,7 +216,13 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for s in [S::Pending, S::Refused, S::Approved, S::Suspended, S::Revoked] {
+        for s in [
+            S::Pending,
+            S::Refused,
+            S::Approved,
+            S::Suspended,
+            S::Revoked,
+        ] {
             assert_eq!(S::parse(s.as_str()), Ok(s));
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }

@@ -437,7 +437,12 @@ mod tests {
                 "recorded_by": "tan-thanh"
             })
         };
-        for absurd in [json!(-1), json!(10_000_000_001_i64), json!(i64::MIN), json!(i64::MAX)] {
+        for absurd in [
+            json!(-1),
+            json!(10_000_000_001_i64),
+            json!(i64::MIN),
+            json!(i64::MAX),
+        ] {
             assert_eq!(
                 code_of("resident.cross", crossing(absurd)),
                 ErrorCode::InvalidGoods
