@@ -37,7 +37,7 @@ esac
 # Two lanes run side by side (two processes: schemathesis' own threads trip over a CPython
 # 3.11 bug), then the admin alone (it may disable the accounts the others use).
 lane1=(anonymous driver officer)
-lane2=(yard_operator trader)
+lane2=(yard_operator trader resident)
 last=(admin)
 if [ -n "${FUZZ_ROLES:-}" ]; then
   read -r -a lane1 <<<"$FUZZ_ROLES"

@@ -25,7 +25,11 @@ cron_pid=$!
 # flow to the simulator, whose confirmations fill the trip's timeline).
 BORDERPASS_URL="http://127.0.0.1:$port" node scripts/demo-trip.mjs &
 demo_pid=$!
-trap 'kill "$cron_pid" "$demo_pid" 2>/dev/null; bash scripts/province-sim.sh stop "$province_port"' EXIT
+# The demo resident's approved pass and a few crossings with goods over the past weeks, through
+# the real API (the resident applies, the demo officer approves and records them).
+BORDERPASS_URL="http://127.0.0.1:$port" node scripts/demo-resident.mjs &
+demo_resident_pid=$!
+trap 'kill "$cron_pid" "$demo_pid" "$demo_resident_pid" 2>/dev/null; bash scripts/province-sim.sh stop "$province_port"' EXIT
 log "the province simulator at http://127.0.0.1:$province_port (what it received: /control/received)"
 log "BorderPass at http://127.0.0.1:$port  (Ctrl-C stops it; cron: GET /__scheduled)"
 log "one-time codes (sign-up, new device, forgotten password) go to the local SMS inbox: http://127.0.0.1:$port/dev/sms"
