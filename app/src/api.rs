@@ -331,3 +331,19 @@ pub async fn apply_resident(req: &ResidentApplicationDto) -> Result<ResidentDto,
 pub async fn my_resident() -> Result<ResidentDto, Error> {
     send(Request::get("/api/residents/me")).await
 }
+
+/// The residents of the officer's gate, pending first (officers): the residents screen and
+/// the phone's offline roster (`offline::roster`).
+pub async fn gate_residents() -> Result<shared::wire::v1::ResidentsResponse, Error> {
+    send(Request::get("/api/residents")).await
+}
+
+/// An officer's decision on a resident of their gate (approve, refuse, suspend, reinstate,
+/// revoke; a reason for the last three but approve and reinstate).
+pub async fn decide_resident(
+    id: &str,
+    req: &shared::wire::v1::ResidentDecisionDto,
+) -> Result<shared::wire::v1::ResidentDto, Error> {
+    let id = js_sys::encode_uri_component(id);
+    post(&format!("/api/residents/{id}/decisions"), req).await
+}

@@ -36,6 +36,7 @@ pub mod pattern {
     pub const OPERATOR_QUEUE: (Fixed, Fixed) = (OPERATOR, StaticSegment("queue"));
     pub const OFFICER_HOME: (Fixed,) = (OFFICER,);
     pub const OFFICER_VERIFY: (Fixed, Fixed) = (OFFICER, StaticSegment("verify"));
+    pub const OFFICER_RESIDENTS: (Fixed, Fixed) = (OFFICER, StaticSegment("residents"));
     pub const TRIPS_HOME: (Fixed,) = (TRIPS,);
     pub const TRIP_PASS: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("pass"));
     pub const TRIP_BOOK: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("book"));
@@ -61,6 +62,8 @@ pub enum Route {
     OperatorQueue,
     OfficerHome,
     OfficerVerify,
+    /// The officer's border residents: applications to decide, passes to suspend or revoke.
+    OfficerResidents,
     Trips,
     /// A trip's pass, full screen.
     TripPass(String),
@@ -90,6 +93,7 @@ impl Route {
             Route::OperatorQueue => &pattern::OPERATOR_QUEUE,
             Route::OfficerHome => &pattern::OFFICER_HOME,
             Route::OfficerVerify => &pattern::OFFICER_VERIFY,
+            Route::OfficerResidents => &pattern::OFFICER_RESIDENTS,
             Route::Trips => &pattern::TRIPS_HOME,
             Route::TripPass(_) => &pattern::TRIP_PASS,
             Route::TripBook(_) => &pattern::TRIP_BOOK,
@@ -147,6 +151,7 @@ mod tests {
             Route::OperatorQueue,
             Route::OfficerHome,
             Route::OfficerVerify,
+            Route::OfficerResidents,
             Route::Trips,
             Route::TripPass(trip()),
             Route::TripBook(trip()),
@@ -174,6 +179,7 @@ mod tests {
                 "/operator/queue",
                 "/officer",
                 "/officer/verify",
+                "/officer/residents",
                 "/trips",
                 "/trips/t-0123abcd/pass",
                 "/trips/t-0123abcd/book",

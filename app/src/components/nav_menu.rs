@@ -16,6 +16,7 @@ pub fn menu_for(role: Option<Role>) -> Vec<(Route, Key)> {
         Some(Role::Officer) => {
             items.push((Route::OfficerHome, Key::NavMyGate));
             items.push((Route::OfficerVerify, Key::NavVerify));
+            items.push((Route::OfficerResidents, Key::OfficerResidentsNav));
         }
         Some(Role::Driver | Role::Trader) => items.push((Route::Trips, Key::NavTrips)),
         Some(Role::Resident) => items.push((Route::Resident, Key::ResidentNav)),
@@ -100,7 +101,14 @@ mod tests {
         );
         assert_eq!(
             screens(Some(Role::Officer)),
-            [Home, Board, OfficerHome, OfficerVerify, Account]
+            [
+                Home,
+                Board,
+                OfficerHome,
+                OfficerVerify,
+                OfficerResidents,
+                Account
+            ]
         );
         assert_eq!(
             screens(Some(Role::Admin)),
