@@ -10,6 +10,7 @@ import { get, signInAs } from "../e2e/lib/accounts.mjs";
 import { clientId, driverWithPass, listTrips, recordId, signUpOwner, sync, trip, vehicle } from "../e2e/lib/trips.mjs";
 import { book, localDate, localInstant, setConfig, uniquePlate } from "../e2e/lib/bookings.mjs";
 import { benchVerify } from "./verify-bench.mjs";
+import { benchResidentScan } from "./resident-bench.mjs";
 import { callFanout } from "./fanout.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -369,6 +370,8 @@ const warm = await warmLoads();
 results.cold_load_ms_slow4g_cpu4x = Math.round(median(cold));
 results.warm_load_ms_cpu4x = Math.round(median(warm));
 Object.assign(results, await passVerify());
+const residentScan = await benchResidentScan({ baseUrl: BASE_URL, runs: Math.max(RUNS, 5) });
+Object.assign(results, residentScan.figures);
 Object.assign(results, await outboxDrain());
 const booking = await bookingLoad();
 Object.assign(results, booking.figures);
@@ -394,6 +397,7 @@ Measured ${new Date().toISOString()} on this machine (shared, noisy: read as ind
 | verifying one trip pass in the officers' verifier wasm (dist/verifier), in Node | ${results.pass_verify_wasm_us} µs |
 | a typical trip pass: QR version / characters | ${results.pass_qr_version} / ${results.pass_chars} |
 | officer's scan: decoded camera frame to verdict on screen, 4x CPU (median) | ${results.scan_to_verdict_ms_cpu4x} ms |
+| border resident: pasted pass to crossing recorded in the outbox (verdict, roster, ledger, IN, Record), offline, 4x CPU (median) | ${results.resident_scan_to_recorded_ms} ms (runs: ${residentScan.runs.join(", ")}) |
 | outbox drain: 1 vehicle + ${DRAIN_TRIPS} trips, ${OPS_PER_SYNC} writes per \`POST /api/sync\`, sequential | ${results.outbox_drain_1000_ms} ms (${results.outbox_drain_writes_per_s} writes/s) |
 | yard booking, ${BOOK_CLIENTS} concurrent clients on one yard (\`POST /api/yards/${BOOK_YARD}/bookings\`) | ${results.booking_rps} requests/s |
 | same, latency p50 / p99 | ${results.booking_p50_ms} ms / ${results.booking_p99_ms} ms |
@@ -412,6 +416,12 @@ bench Worker issued to a fresh driver, in the size-optimised verifier module off
 scan figure counts from the moment the camera frame that decoded was taken (drawing it, decoding
 its QR, verifying, showing the verdict); camera start-up and earlier frames that did not decode
 are not included.
+
+The border resident figure (\`bench/resident-bench.mjs\`) counts from the tap on Verify with a
+resident's pass pasted, the phone offline, to the crossing committed in the officer's outbox in
+IndexedDB: the check in the verifier module, the resident looked up in the roster saved on the
+phone and the ledger computed there, then the two taps (IN, Record) that Playwright sends as soon
+as each button is on screen.
 
 The outbox drain replays ${DRAIN_TRIPS + 1} queued writes of one fresh driver against the local
 Worker (local D1 on this machine's disk, not Cloudflare's), timed from the first request to the

@@ -5,10 +5,11 @@
 # simulator beside it; its figures are merged into the same files.
 #   bench.sh            everything
 #   bench.sh province   only the province sync (keeps the other figures of bench/results.json)
+#   bench.sh resident   only the border resident's scan to recorded crossing (same)
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 only="${1:-all}"
-case "$only" in all | province) ;; *) echo "usage: bench.sh [province]" >&2; exit 2 ;; esac
+case "$only" in all | province | resident) ;; *) echo "usage: bench.sh [province|resident]" >&2; exit 2 ;; esac
 bash scripts/setup.sh test
 bash scripts/build-app.sh
 bash scripts/build-worker.sh
@@ -39,6 +40,16 @@ if [ "$only" = all ]; then
   BORDERPASS_URL="http://127.0.0.1:$port" BORDERPASS_PASS_BENCH="$pass_bench" \
     BORDERPASS_BENCH_STATE="$state" node bench/bench.mjs
   bash scripts/worker.sh stop "$port"
+fi
+
+if [ "$only" = resident ]; then
+  state="$(mktemp -d "$ROOT/.wrangler/bench-state.XXXXXX")"
+  states+=("$state")
+  bash scripts/db.sh --persist-to "$state"
+  bash scripts/worker.sh start "$port" "$state" "${worker_vars[@]}"
+  log "measuring a border resident's crossing, scan to recorded"
+  BORDERPASS_URL="http://127.0.0.1:$port" node bench/resident.mjs
+  exit 0
 fi
 
 # The province sync: the simulator and a Worker that pushes to it, both on fresh state, with the

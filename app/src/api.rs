@@ -12,10 +12,10 @@ use shared::wire::v1::{
     BookSlotRequest, Booking, CallRequest, CallResponse, ChangePasswordRequest, CheckInRequest,
     CheckInResponse, CodeRequest, CodeSent, CreateAccountRequest, DayBookingsResponse, Done,
     ErrorBody, GatesResponse, HealthResponse, KeysResponse, MoveRequest, MyBookingsResponse,
-    PasswordResetRequest, ProvinceSyncHealth, RescheduleBookingRequest, RetryParkedResponse,
-    RevocationsResponse, SessionResponse, SignInRequest, SignUpRequest, SmsInbox, SyncRequest,
-    SyncResponse, TripsResponse, VerifyVehicleRequest, VerifyVehicleResponse, YardSettings,
-    YardStatusResponse,
+    PasswordResetRequest, ProvinceSyncHealth, RescheduleBookingRequest, ResidentApplicationDto,
+    ResidentDto, RetryParkedResponse, RevocationsResponse, SessionResponse, SignInRequest,
+    SignUpRequest, SmsInbox, SyncRequest, SyncResponse, TripsResponse, VerifyVehicleRequest,
+    VerifyVehicleResponse, YardSettings, YardStatusResponse,
 };
 use shared::{AccountId, Error, ErrorCode, YardId};
 
@@ -318,4 +318,32 @@ pub async fn trip_queue(trip_id: &str) -> Result<TripQueueView, Error> {
 /// Every yard's queue figures (no sign-in needed).
 pub async fn board() -> Result<BoardResponse, Error> {
     send(Request::get("/api/board")).await
+}
+
+/// Applies for a border resident pass (residents; online only): the new application, or the
+/// same one again while it is pending.
+pub async fn apply_resident(req: &ResidentApplicationDto) -> Result<ResidentDto, Error> {
+    post("/api/residents", req).await
+}
+
+/// The account's latest resident application, with its pass while approved; `not_found`
+/// when the account never applied.
+pub async fn my_resident() -> Result<ResidentDto, Error> {
+    send(Request::get("/api/residents/me")).await
+}
+
+/// The residents of the officer's gate, pending first (officers): the residents screen and
+/// the phone's offline roster (`offline::roster`).
+pub async fn gate_residents() -> Result<shared::wire::v1::ResidentsResponse, Error> {
+    send(Request::get("/api/residents")).await
+}
+
+/// An officer's decision on a resident of their gate (approve, refuse, suspend, reinstate,
+/// revoke; a reason for the last three but approve and reinstate).
+pub async fn decide_resident(
+    id: &str,
+    req: &shared::wire::v1::ResidentDecisionDto,
+) -> Result<shared::wire::v1::ResidentDto, Error> {
+    let id = js_sys::encode_uri_component(id);
+    post(&format!("/api/residents/{id}/decisions"), req).await
 }

@@ -40,8 +40,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use pages::{
     AccountPage, AdminPage, BoardPage, BookPage, DevSmsPage, ForgotPasswordPage, HomePage,
-    NotFoundPage, OfficerHomePage, OperatorHomePage, OperatorQueuePage, PassPage, ProvinceSyncPage,
-    QueuePage, SignInPage, SignUpPage, TripsPage, VerifyPage,
+    NotFoundPage, OfficerHomePage, OfficerResidentsPage, OperatorHomePage, OperatorQueuePage,
+    PassPage, ProvinceSyncPage, QueuePage, ResidentPage, SignInPage, SignUpPage, TripsPage,
+    VerifyPage,
 };
 use routes::pattern;
 use state::{Connectivity, Session, UpdateReady};
@@ -85,12 +86,14 @@ pub fn App() -> impl IntoView {
                     <Route path=pattern::OPERATOR_QUEUE view=OperatorQueuePage/>
                     <Route path=pattern::OFFICER_HOME view=OfficerHomePage/>
                     <Route path=pattern::OFFICER_VERIFY view=VerifyPage/>
+                    <Route path=pattern::OFFICER_RESIDENTS view=OfficerResidentsPage/>
                     <Route path=pattern::TRIPS_HOME view=TripsPage/>
                     <Route path=pattern::TRIP_PASS view=PassPage/>
                     <Route path=pattern::TRIP_BOOK view=BookPage/>
                     <Route path=pattern::TRIP_QUEUE view=QueuePage/>
                     <Route path=pattern::ADMIN view=AdminPage/>
                     <Route path=pattern::ADMIN_PROVINCE_SYNC view=ProvinceSyncPage/>
+                    <Route path=pattern::RESIDENT view=ResidentPage/>
                 </Routes>
             </main>
         </Router>

@@ -36,11 +36,13 @@ pub mod pattern {
     pub const OPERATOR_QUEUE: (Fixed, Fixed) = (OPERATOR, StaticSegment("queue"));
     pub const OFFICER_HOME: (Fixed,) = (OFFICER,);
     pub const OFFICER_VERIFY: (Fixed, Fixed) = (OFFICER, StaticSegment("verify"));
+    pub const OFFICER_RESIDENTS: (Fixed, Fixed) = (OFFICER, StaticSegment("residents"));
     pub const TRIPS_HOME: (Fixed,) = (TRIPS,);
     pub const TRIP_PASS: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("pass"));
     pub const TRIP_BOOK: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("book"));
     pub const TRIP_QUEUE: OfTrip = (TRIPS, ParamSegment(TRIP_ID), StaticSegment("queue"));
     pub const ADMIN: (Fixed,) = (ADMIN_SEGMENT,);
+    pub const RESIDENT: (Fixed,) = (StaticSegment("resident"),);
     pub const ADMIN_PROVINCE_SYNC: (Fixed, Fixed) = (ADMIN_SEGMENT, StaticSegment("province-sync"));
 }
 
@@ -60,6 +62,8 @@ pub enum Route {
     OperatorQueue,
     OfficerHome,
     OfficerVerify,
+    /// The officer's border residents: applications to decide, passes to suspend or revoke.
+    OfficerResidents,
     Trips,
     /// A trip's pass, full screen.
     TripPass(String),
@@ -70,6 +74,8 @@ pub enum Route {
     Admin,
     /// The admin's view of the sync to the province's platform.
     AdminProvinceSync,
+    /// A border resident's home: the application, its status, the resident pass and figures.
+    Resident,
 }
 
 impl Route {
@@ -87,12 +93,14 @@ impl Route {
             Route::OperatorQueue => &pattern::OPERATOR_QUEUE,
             Route::OfficerHome => &pattern::OFFICER_HOME,
             Route::OfficerVerify => &pattern::OFFICER_VERIFY,
+            Route::OfficerResidents => &pattern::OFFICER_RESIDENTS,
             Route::Trips => &pattern::TRIPS_HOME,
             Route::TripPass(_) => &pattern::TRIP_PASS,
             Route::TripBook(_) => &pattern::TRIP_BOOK,
             Route::TripQueue(_) => &pattern::TRIP_QUEUE,
             Route::Admin => &pattern::ADMIN,
             Route::AdminProvinceSync => &pattern::ADMIN_PROVINCE_SYNC,
+            Route::Resident => &pattern::RESIDENT,
         }
     }
 
@@ -143,12 +151,14 @@ mod tests {
             Route::OperatorQueue,
             Route::OfficerHome,
             Route::OfficerVerify,
+            Route::OfficerResidents,
             Route::Trips,
             Route::TripPass(trip()),
             Route::TripBook(trip()),
             Route::TripQueue(trip()),
             Route::Admin,
             Route::AdminProvinceSync,
+            Route::Resident,
         ]
     }
 
@@ -169,12 +179,14 @@ mod tests {
                 "/operator/queue",
                 "/officer",
                 "/officer/verify",
+                "/officer/residents",
                 "/trips",
                 "/trips/t-0123abcd/pass",
                 "/trips/t-0123abcd/book",
                 "/trips/t-0123abcd/queue",
                 "/admin",
                 "/admin/province-sync",
+                "/resident",
             ]
         );
     }

@@ -10,10 +10,13 @@
 //! changed become the in-app alert.
 //!
 //! Drivers and traders queue their trips here; yard operators queue the check-ins they scanned
-//! with no network (`queue.check_in`, sent in scan order).
+//! with no network (`queue.check_in`, sent in scan order); border officers queue the residents'
+//! crossings they record (`resident.cross`, with the scan time), online or not, and keep their
+//! gate's residents roster on the phone ([`refresh_roster`], after each drain too).
 
 use crate::api;
 use crate::offline::outbox::{self, Contents, RejectedWrite};
+use crate::offline::roster::{self, RosterSnapshot};
 use crate::offline::snapshots::{self, TripsSnapshot};
 use crate::state::{use_connectivity, Connectivity, Session};
 use leptos::prelude::*;
@@ -44,6 +47,8 @@ pub struct SyncState {
     pub live: RwSignal<bool>,
     /// Timeline steps that changed since the saved list, until the driver has read them.
     pub news: RwSignal<Vec<news::StepNews>>,
+    /// An officer's roster of the gate's residents: fresh from the edge or saved on the phone.
+    pub roster: RwSignal<Option<RosterSnapshot>>,
 }
 
 thread_local! {
@@ -84,6 +89,7 @@ impl SyncState {
             syncing: RwSignal::new(false),
             live: RwSignal::new(false),
             news: RwSignal::new(Vec::new()),
+            roster: RwSignal::new(None),
         };
         STATE.with(|s| s.set(Some(state)));
         provide_context(state);
@@ -92,8 +98,8 @@ impl SyncState {
         let connectivity = use_connectivity();
         // On start (once the session is loaded), on sign-in, and whenever the network returns.
         Effect::new(move |_| {
-            // Drivers and traders write trips, yard operators check-ins; other roles have no
-            // outbox to send.
+            // Drivers and traders write trips, yard operators check-ins, officers residents'
+            // crossings; other roles have no outbox to send.
             let account = session
                 .account()
                 .filter(|a| has_outbox(a.role))
@@ -151,7 +157,17 @@ fn signed_in_account() -> Option<String> {
 
 /// The roles whose writes go through the outbox.
 pub fn has_outbox(role: Role) -> bool {
-    matches!(role, Role::Driver | Role::Trader | Role::YardOperator)
+    matches!(
+        role,
+        Role::Driver | Role::Trader | Role::YardOperator | Role::Officer
+    )
+}
+
+/// Whether the signed-in account is a border officer (who keeps a residents roster).
+fn is_officer() -> bool {
+    Session::current()
+        .and_then(|s| s.account_untracked())
+        .is_some_and(|a| a.role == Role::Officer)
 }
 
 /// The roles that have trips (and passes) to keep on the phone.
@@ -207,12 +223,16 @@ pub async fn forget_account(account_id: &str) {
     if let Err(e) = outbox::clear_account(account_id).await {
         leptos::logging::warn!("could not clear the account's outbox: {e}");
     }
+    if let Err(e) = roster::clear_account(account_id).await {
+        leptos::logging::warn!("could not clear the saved residents roster: {e}");
+    }
     if let Some(state) = current() {
         state.outbox.set(Contents::default());
         state.outbox_loaded.set(false);
         state.trips.set(None);
         state.live.set(false);
         state.news.set(Vec::new());
+        state.roster.set(None);
     }
 }
 
@@ -240,6 +260,42 @@ async fn reload(account_id: &str) {
             state.trips.set(Some(snapshot));
         }
     }
+    if is_officer() && state.roster.get_untracked().is_none() {
+        if let Some(saved) = roster::load(account_id).await {
+            if state.roster.get_untracked().is_none() {
+                state.roster.set(Some(saved));
+            }
+        }
+    }
+}
+
+/// Fetches the officer's gate's residents (`GET /api/residents`), shows them and keeps them
+/// on the phone for offline scans. Returns the error when the edge could not be asked (the
+/// saved copy stays).
+pub async fn refresh_roster() -> Result<RosterSnapshot, shared::Error> {
+    let account_id = signed_in_account()
+        .ok_or_else(|| shared::Error::new(ErrorCode::Unauthenticated, "not signed in"))?;
+    let forgotten_before = FORGOTTEN.with(Cell::get);
+    let response = api::gate_residents().await?;
+    let snapshot = RosterSnapshot::from_response(response, now_ms());
+    // Signed out (or someone else signed in) while the answer was on its way: keep nothing.
+    if FORGOTTEN.with(Cell::get) != forgotten_before
+        || signed_in_account().as_deref() != Some(account_id.as_str())
+    {
+        return Err(shared::Error::new(ErrorCode::Unauthenticated, "signed out"));
+    }
+    if let Some(state) = current() {
+        // An older answer does not replace a newer one.
+        let newer = state
+            .roster
+            .get_untracked()
+            .is_none_or(|shown| shown.as_of_ms <= snapshot.as_of_ms);
+        if newer {
+            state.roster.set(Some(snapshot.clone()));
+        }
+    }
+    roster::save(&account_id, &snapshot).await;
+    Ok(snapshot)
 }
 
 /// Sends what is waiting, then refreshes the trips. Returns how many writes were answered
@@ -343,6 +399,12 @@ async fn drain_once() -> usize {
     if has_trips() {
         refresh_trips(&account_id).await;
     }
+    // Crossings just accepted leave the outbox: the roster's history now holds them.
+    if is_officer() && answered > 0 {
+        if let Err(e) = refresh_roster().await {
+            leptos::logging::warn!("could not refresh the residents roster: {e}");
+        }
+    }
     reload(&account_id).await;
     state.syncing.set(false);
     answered
@@ -419,9 +481,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn drivers_traders_and_yard_operators_have_an_outbox() {
+    fn drivers_traders_yard_operators_and_officers_have_an_outbox() {
         for role in Role::ALL {
-            let expected = matches!(role, Role::Driver | Role::Trader | Role::YardOperator);
+            let expected = matches!(
+                role,
+                Role::Driver | Role::Trader | Role::YardOperator | Role::Officer
+            );
             assert_eq!(has_outbox(role), expected, "{role}");
         }
     }

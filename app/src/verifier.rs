@@ -119,6 +119,10 @@ pub struct Claims {
     pub trailer: Option<String>,
     #[serde(default)]
     pub booking: Option<Booking>,
+    /// A resident pass's holder digest (16 hex digits): how the officer's roster finds whose
+    /// it is. Trip passes have none.
+    #[serde(default)]
+    pub holder_digest: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

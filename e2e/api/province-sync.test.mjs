@@ -7,7 +7,8 @@
 // honoured; a rejected record parked, its trip's later records held, other trips flowing, an
 // admin's audited retry; bad signatures refused both ways and replays outside the window; a
 // `wrangler dev` kill mid-push (nothing lost, nothing doubled); status callbacks and the pull
-// reaching GET /api/trips; the attacker's cases on the callback and the admin routes.
+// reaching GET /api/trips; the attacker's cases on the callback and the admin routes; a border
+// resident's crossings in the resident's own stream.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { get, post, signInAs } from "../lib/accounts.mjs";
@@ -67,7 +68,7 @@ const cancel = (p, id) => write(p, [{ kind: "trip.cancel", payload: { trip_id: i
 async function outboxOf(trips) {
   const list = trips.map((t) => `'${t}'`).join(",");
   return d1(
-    `SELECT id, event_id, topic, trip_id, trip_seq, sent_at_ms, province_parked_at_ms,
+    `SELECT id, event_id, topic, trip_id, stream_key, stream_seq, sent_at_ms, province_parked_at_ms,
        province_reason_code FROM edge_outbox WHERE trip_id IN (${list}) ORDER BY id`
   );
 }
@@ -100,7 +101,8 @@ async function assertDeliveredOnceInOrder(trips) {
   for (const trip of trips) {
     const seqs = records.filter((r) => r.trip_id === trip).map((r) => r.seq);
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `${trip} in order: ${seqs}`);
-    const outboxSeqs = rows.filter((r) => r.trip_id === trip).map((r) => r.trip_seq);
+    const outboxSeqs = rows.filter((r) => r.trip_id === trip).map((r) => r.stream_seq);
+    assert.ok(rows.filter((r) => r.trip_id === trip).every((r) => r.stream_key === `trip:${trip}`));
     assert.deepEqual(outboxSeqs, outboxSeqs.map((_, i) => i + 1), `${trip}'s outbox seqs`);
   }
 }
@@ -249,8 +251,8 @@ test("a rejected record is parked, its trip's later records wait, other trips fl
   const parked = afterA.find((r) => r.event_id === rejected.event_id);
   assert.notEqual(parked.province_parked_at_ms, null);
   assert.equal(parked.province_reason_code, "refused_by_province");
-  assert.equal(afterA.find((r) => r.trip_seq === 1).sent_at_ms !== null, true, "a's first record went");
-  assert.equal(afterA.find((r) => r.trip_seq === 3).sent_at_ms, null, "a's later record waits");
+  assert.equal(afterA.find((r) => r.stream_seq === 1).sent_at_ms !== null, true, "a's first record went");
+  assert.equal(afterA.find((r) => r.stream_seq === 3).sent_at_ms, null, "a's later record waits");
   await assertDeliveredOnceInOrder([b]);
   const { records } = await provinceHas([a]);
   assert.deepEqual(records.map((r) => r.seq), [1], "the province has only a's first record");
@@ -265,7 +267,7 @@ test("a rejected record is parked, its trip's later records wait, other trips fl
   assert.equal(entry.reason_code, "refused_by_province");
 
   // A record that is not parked cannot be retried.
-  const notParked = afterA.find((r) => r.trip_seq === 1);
+  const notParked = afterA.find((r) => r.stream_seq === 1);
   const nope = await post(`/api/admin/province-sync/parked/${notParked.id}/retry`, undefined, { token: admin.token });
   assert.equal(nope.status, 404, show(nope));
   const missing = await post("/api/admin/province-sync/parked/999999999/retry", undefined, { token: admin.token });
@@ -447,6 +449,84 @@ test("the operator's day list says which vehicles' records reached the province"
   assert.ok(kinds.includes("booking.made"), `the yard's event went too: ${kinds}`);
   await assertDeliveredOnceInOrder([t.id]);
   assert.equal((await cancelBooking(owner.token, YARD, booked.json.id)).status, 200);
+});
+
+/// An approved border resident of the demo officer's gate, and that officer's phone.
+async function approvedResident() {
+  const officer = await signInAs("officer");
+  const resident = await signUpOwner("resident");
+  const digits = String(Math.floor(Math.random() * 1e12)).padStart(12, "0");
+  const expires = new Date(Date.now() + 180 * 24 * HOUR).toISOString().slice(0, 10);
+  const applied = await post(
+    "/api/residents",
+    {
+      name: "Hoàng Thị Mai",
+      commune_id: "cl-dong-dang",
+      id_number: digits,
+      border_pass_number: `GT${digits.slice(0, 6)}`,
+      border_pass_expires: expires,
+      home_gate: "huu-nghi",
+    },
+    { token: resident.token }
+  );
+  assert.equal(applied.status, 201, show(applied));
+  const decided = await post(
+    `/api/residents/${applied.json.id}/decisions`,
+    { decision: "approve" },
+    { token: officer.token }
+  );
+  assert.equal(decided.status, 200, show(decided));
+  return {
+    id: applied.json.id,
+    digits,
+    digest: decided.json.holder_digest,
+    officerPhone: { token: officer.token, client: clientId(), seq: 0 },
+  };
+}
+
+test("a resident's crossings reach the province in the resident's own stream, in order, once", async () => {
+  const r = await approvedResident();
+  const crossing = (n, direction, goods) => ({
+    kind: "resident.cross",
+    payload: {
+      id: `x-${r.id.slice(2, 12)}${n}`,
+      resident: r.digest,
+      at_ms: Date.now() - (3 - n) * HOUR,
+      direction,
+      goods,
+      recorded_by: "huu-nghi",
+    },
+  });
+  await setProvince({ mode: "down" });
+  await write(r.officerPhone, [
+    crossing(1, "in", [{ description: "Rau cải ngọt", value_vnd: 1_500_000 }, { description: "Nấm hương", value_vnd: 900_000 }]),
+    crossing(2, "out", []),
+  ]);
+  await runSync(advance(11 * MINUTE));
+  await setProvince({ mode: "up", reject: [] });
+  const stream = `resident:${r.id}`;
+  const rows = async () => d1(`SELECT event_id, topic, trip_id, stream_seq, sent_at_ms FROM edge_outbox WHERE stream_key = '${stream}' ORDER BY id`);
+  for (let i = 0; i < 8 && (await rows()).some((x) => x.sent_at_ms === null); i += 1) {
+    await runSync(advance(11 * MINUTE));
+  }
+  const outbox = await rows();
+  assert.deepEqual(outbox.map((x) => [x.topic, x.stream_seq, x.trip_id]), [
+    ["resident.crossed", 1, null],
+    ["resident.crossed", 2, null],
+  ]);
+  assert.ok(outbox.every((x) => x.sent_at_ms !== null), "acknowledged");
+  const kept = (await received()).records.filter((x) => x.resident_id === r.id);
+  assert.deepEqual(kept.map((x) => [x.type, x.seq]), [["resident.crossed", 1], ["resident.crossed", 2]]);
+  assert.ok(kept.every((x) => x.trip_id === undefined), "never in a trip's stream");
+  assert.equal(kept[0].data.goods_total_vnd, 2_400_000);
+  assert.equal(kept[0].data.direction, "in");
+  assert.equal(kept[1].data.direction, "out");
+  // No name and no ID number travel; the application and the decision are not the province's.
+  const text = JSON.stringify(kept);
+  assert.ok(!text.includes(r.digits) && !text.includes(r.digits.slice(-4)) && !text.includes("Hoàng Thị Mai"), text);
+  assert.ok(!(await received()).records.some((x) => x.type === "resident.applied" || x.type === "resident.decided"));
+  const deliveries = (await received()).deliveries;
+  for (const x of kept) assert.ok(deliveries[x.event_id] >= 1);
 });
 
 test("wrangler dev killed mid-push: nothing lost, nothing doubled", async (t) => {

@@ -68,7 +68,7 @@ test("an admin creates an officer bound to Huu Nghi, who signs in to the officer
       await (await new SignInPage(officerPage).open()).signIn(phone, password);
       await officerPage.getByTestId("officer-home").waitFor();
       await officerPage.locator('.gate-card[data-gate="huu-nghi"]').waitFor();
-      assert.deepEqual(await menuPaths(officerPage), ["/", "/board", "/officer", "/officer/verify", "/account"]);
+      assert.deepEqual(await menuPaths(officerPage), ["/", "/board", "/officer", "/officer/verify", "/officer/residents", "/account"]);
     });
   }));
 

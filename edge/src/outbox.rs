@@ -5,13 +5,15 @@
 //! object copies its own events here with [`record`] as well: the unique event id makes a
 //! repeated copy a no-op (`INSERT OR IGNORE`), so none is doubled.
 //!
-//! A trip's event also gets its place in the trip's stream (`trip_seq`: 1, 2, 3, … in the
-//! order the events reach the outbox), computed in the same statement so two inserts cannot
-//! take the same place; the province sync ([`crate::province`]) sends each trip's records in
-//! that order and marks them here once the province acknowledges them.
+//! An event the province receives also gets its place in its subject's stream (a trip's, or a
+//! resident's crossings: `stream_key` from `RecordSubject::stream_key`, and `stream_seq`: 1, 2,
+//! 3, … in the order the events reach the outbox), computed in the same statement so two
+//! inserts cannot take the same place; the province sync ([`crate::province`]) sends each
+//! stream's records in that order and marks them here once the province acknowledges them.
 
 use crate::error::ApiError;
 use shared::event::{Event, EventId, Recorded};
+use shared::province::record::RecordSubject;
 use worker::{D1Database, D1PreparedStatement};
 
 /// A new event recorded by the Worker at `now_ms`, with a random id.
@@ -48,19 +50,23 @@ fn insert(
 ) -> Result<D1PreparedStatement, ApiError> {
     let payload = serde_json::to_string(recorded).map_err(|_| ApiError::internal())?;
     let trip = recorded.event.trip_id().map(|t| t.to_string());
+    let stream = RecordSubject::of(&recorded.event).map(|s| s.stream_key());
+    let null = || wasm_bindgen::JsValue::NULL;
     Ok(db
         .prepare(match when {
             When::Always => {
                 "INSERT OR IGNORE INTO edge_outbox
-                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms, trip_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 IS NULL THEN NULL ELSE
-                   (SELECT COALESCE(MAX(trip_seq), 0) + 1 FROM edge_outbox WHERE trip_id = ?5) END)"
+                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms,
+                    stream_key, stream_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?8 IS NULL THEN NULL ELSE
+                   (SELECT COALESCE(MAX(stream_seq), 0) + 1 FROM edge_outbox WHERE stream_key = ?8) END)"
             }
             When::PreviousChanged => {
                 "INSERT OR IGNORE INTO edge_outbox
-                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms, trip_seq)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 IS NULL THEN NULL ELSE
-                   (SELECT COALESCE(MAX(trip_seq), 0) + 1 FROM edge_outbox WHERE trip_id = ?5) END
+                   (event_id, version, topic, entity_id, trip_id, payload, created_at_ms,
+                    stream_key, stream_seq)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?8 IS NULL THEN NULL ELSE
+                   (SELECT COALESCE(MAX(stream_seq), 0) + 1 FROM edge_outbox WHERE stream_key = ?8) END
                  WHERE changes() > 0"
             }
         })
@@ -69,9 +75,10 @@ fn insert(
             f64::from(recorded.version).into(),
             recorded.event.kind().into(),
             recorded.event.entity_id().into(),
-            trip.map_or(wasm_bindgen::JsValue::NULL, |t| t.as_str().into()),
+            trip.map_or_else(null, |t| t.as_str().into()),
             payload.into(),
             (recorded.at_ms as f64).into(),
+            stream.map_or_else(null, |s| s.as_str().into()),
         ])?)
 }
 

@@ -20,7 +20,7 @@
 //        timeout (never answers) | slow (answers after delay_ms) | bad_signature (signs with a
 //        wrong key, both ways) | duplicate (each request processed twice, as if the network
 //        delivered it twice; the second is answered)
-//        reject: event ids, "type:<kind>" or "trip:<id>" to refuse as invalid
+//        reject: event ids, "type:<kind>", "trip:<id>" or "resident:<id>" to refuse as invalid
 //   GET  /control           the settings, with counts
 //   GET  /control/received  every record kept, in arrival order, and deliveries per event id
 //   GET  /control/requests  every request to /v1/records with its time and what was answered
@@ -59,7 +59,7 @@ const STATUS_FILE = path.join(STATE, "status.jsonl");
 // ---- storage: append-only, reloaded at start -------------------------------------------------
 let records = []; // in arrival order
 let byEvent = new Map(); // event_id → record
-let taken = new Map(); // trip_id → last seq taken
+let taken = new Map(); // stream ("trip:<id>" or "resident:<id>") → last seq taken
 let deliveries = new Map(); // event_id → times received (duplicates included)
 let statusLog = []; // every status update, the feed's order (cursor = index + 1)
 let requests = [];
@@ -83,14 +83,19 @@ function keep(record, persist = true) {
   if (persist) appendFileSync(RECORDS_FILE, JSON.stringify(record) + "\n");
   records.push(record);
   byEvent.set(record.event_id, record);
-  taken.set(record.trip_id, record.seq);
+  taken.set(streamOf(record), record.seq);
+}
+
+// A record's stream: its trip's, or (resident.crossed) its resident's.
+function streamOf(record) {
+  return record.resident_id !== undefined ? `resident:${record.resident_id}` : `trip:${record.trip_id}`;
 }
 load();
 
 // ---- the province's rules ---------------------------------------------------------------------
 function rejectedBy(record) {
   for (const rule of control.reject) {
-    if (rule === record.event_id || rule === `type:${record.type}` || rule === `trip:${record.trip_id}`) {
+    if (rule === record.event_id || rule === `type:${record.type}` || rule === streamOf(record)) {
       return { reason_code: "refused_by_province", reason: `the province refuses this record (${rule})` };
     }
   }
@@ -100,7 +105,22 @@ function rejectedBy(record) {
 function invalid(record) {
   if (!record || typeof record !== "object") return "a record is an object";
   if (typeof record.event_id !== "string" || !/^[a-z0-9._-]{4,64}$/.test(record.event_id)) return "event_id";
-  if (typeof record.trip_id !== "string" || !record.trip_id) return "trip_id";
+  const slug = (v) => typeof v === "string" && /^[a-z0-9-]{2,32}$/.test(v);
+  if (record.type === "resident.crossed") {
+    // A crossing is in its resident's stream, with its facts (no name, no ID number).
+    if (!slug(record.resident_id) || record.trip_id !== undefined) return "resident_id";
+    const d = record.data ?? {};
+    if (d.resident_id !== record.resident_id || !slug(d.crossing_id) || !slug(d.gate)) return "data";
+    if (!["in", "out"].includes(d.direction)) return "direction";
+    const goods = Array.isArray(d.goods) ? d.goods : null;
+    const okLine = (g) =>
+      typeof g?.description === "string" && g.description.length > 0 &&
+      Number.isInteger(g?.value_vnd) && g.value_vnd >= 0 && g.value_vnd <= 10_000_000_000;
+    if (!goods || goods.length > 20 || !goods.every(okLine)) return "goods";
+    if (d.goods_total_vnd !== goods.reduce((sum, g) => sum + g.value_vnd, 0)) return "goods_total_vnd";
+  } else if (!slug(record.trip_id) || record.resident_id !== undefined) {
+    return "trip_id";
+  }
   if (!Number.isInteger(record.seq) || record.seq < 1) return "seq";
   if (typeof record.type !== "string" || record.data?.type !== record.type) return "type";
   if (record.version !== 1) return "version";
@@ -123,8 +143,9 @@ function takeBatch(batch) {
       results.push({ event_id, result: "rejected", reason_code: "invalid_record", reason: `invalid ${bad}` });
       continue;
     }
-    // A trip's records are taken in seq order: one whose predecessor is missing waits.
-    const expected = (taken.get(record.trip_id) ?? 0) + 1;
+    // A stream's records (a trip's, a resident's) are taken in seq order: one whose
+    // predecessor is missing waits.
+    const expected = (taken.get(streamOf(record)) ?? 0) + 1;
     if (record.seq !== expected) {
       results.push({ event_id, result: "held", expected_seq: expected });
       continue;

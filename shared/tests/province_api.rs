@@ -20,13 +20,18 @@ use shared::booking::{BookingId, Lane};
 use shared::event::{Event, EventId, Recorded, ReleaseReason, EVENT_VERSION};
 use shared::pass::{PassId, PassKind};
 use shared::province::delivery::{retry_after_ms, Backoff, BatchLimits};
-use shared::province::record::{Batch, BatchAnswer, ProvinceRecord, RecordOutcome, RecordResult};
+use shared::province::record::{
+    Batch, BatchAnswer, ProvinceRecord, RecordOutcome, RecordResult, RecordSubject,
+};
 use shared::province::timeline::{
     Force, HoldReason, StatusBatch, StatusUpdate, Step, UpdateId, Verdict,
 };
 use shared::province::webhook::{self, Headers, Secret, TOLERANCE_S};
 use shared::province::PROVINCE_API_VERSION;
 use shared::queue::QueueEntryId;
+use shared::resident::{
+    CrossingDirection, CrossingId, GoodsLine, ResidentDecision, ResidentId, ResidentStatus,
+};
 use shared::wire::v1::{StatusCallbackAnswer, StatusUpdateResult};
 use shared::{AccountId, Direction, ErrorCode, GateId, TripId, VehicleId, YardId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -313,6 +318,26 @@ fn entry() -> QueueEntryId {
 
 const AT: i64 = 1_800_000_000_000;
 
+fn resident() -> ResidentId {
+    ResidentId::parse("r-3c9e51a07b2d84f6").unwrap()
+}
+
+fn crossed(direction: CrossingDirection, goods: &[(&str, i64)]) -> Event {
+    let goods: Vec<GoodsLine> = goods
+        .iter()
+        .map(|(d, v)| GoodsLine::new(d, *v).unwrap())
+        .collect();
+    Event::ResidentCrossed {
+        crossing_id: CrossingId::parse("x-8h2k5m9p3q").unwrap(),
+        resident_id: resident(),
+        gate: GateId::parse("tan-thanh").unwrap(),
+        direction,
+        goods_total_vnd: goods.iter().map(GoodsLine::value_vnd).sum(),
+        goods,
+        by: account(),
+    }
+}
+
 fn trip_created(plate: &str, all: bool) -> Event {
     Event::TripCreated {
         trip_id: trip_id(),
@@ -357,9 +382,12 @@ fn variant(event: &Event) -> usize {
         Event::Served { .. } => 14,
         Event::Absent { .. } => 15,
         Event::Moved { .. } => 16,
+        Event::ResidentApplied { .. } => 17,
+        Event::ResidentDecided { .. } => 18,
+        Event::ResidentCrossed { .. } => 19,
     }
 }
-const VARIANTS: usize = 17;
+const VARIANTS: usize = 20;
 
 /// Samples of every event, with optional fields both present and absent.
 fn events() -> Vec<Event> {
@@ -471,6 +499,24 @@ fn events() -> Vec<Event> {
             reason: "xe cấp cứu".into(),
             by: account(),
         },
+        Event::ResidentApplied {
+            resident_id: resident(),
+            account_id: account(),
+            commune_id: "tan-thanh".into(),
+            home_gate: GateId::parse("tan-thanh").unwrap(),
+        },
+        Event::ResidentDecided {
+            resident_id: resident(),
+            decision: ResidentDecision::Suspend,
+            status: ResidentStatus::Suspended,
+            reason: Some("giấy thông hành bị mất".into()),
+            by: account(),
+        },
+        crossed(
+            CrossingDirection::In,
+            &[("Rau cải", 1_500_000), ("Nấm", 900_000)],
+        ),
+        crossed(CrossingDirection::Out, &[]),
     ];
     let covered: BTreeSet<usize> = events.iter().map(variant).collect();
     assert_eq!(covered.len(), VARIANTS, "a sample of every event");
@@ -495,10 +541,11 @@ fn records() -> Vec<ProvinceRecord> {
         .collect()
 }
 
-fn trip_kinds() -> BTreeSet<String> {
+/// The kinds of event the province receives: a trip's, and a resident's crossings.
+fn record_kinds() -> BTreeSet<String> {
     events()
         .iter()
-        .filter(|e| e.trip_id().is_some())
+        .filter(|e| RecordSubject::of(e).is_some())
         .map(|e| e.kind().to_owned())
         .collect()
 }
@@ -657,15 +704,15 @@ fn samples() -> Vec<(String, Vec<Value>)> {
     let mut by_schema: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let doc = document();
     // Each event's schema, found by its `type` constant.
-    let event_schema: BTreeMap<String, String> = schema(&doc, "TripEvent")["oneOf"]
+    let event_schema: BTreeMap<String, String> = schema(&doc, "RecordEvent")["oneOf"]
         .as_array()
-        .expect("TripEvent is a oneOf")
+        .expect("RecordEvent is a oneOf")
         .iter()
         .map(|r| {
             let name = r["$ref"]
                 .as_str()
                 .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .expect("TripEvent's branches are references")
+                .expect("RecordEvent's branches are references")
                 .to_owned();
             let kind = schema(&doc, &name)["properties"]["type"]["const"]
                 .as_str()
@@ -926,7 +973,7 @@ fn serde_names<T: Serialize>(values: impl IntoIterator<Item = T>) -> BTreeSet<St
 #[test]
 fn every_enum_lists_exactly_what_serde_writes() {
     let doc = document();
-    let enums: [(&str, BTreeSet<String>); 7] = [
+    let enums: [(&str, BTreeSet<String>); 8] = [
         ("Step", serde_names(steps())),
         ("Force", serde_names(forces())),
         ("Verdict", serde_names(verdicts())),
@@ -937,6 +984,10 @@ fn every_enum_lists_exactly_what_serde_writes() {
         ),
         ("Lane", serde_names([Lane::General, Lane::Perishable])),
         (
+            "CrossingDirection",
+            serde_names([CrossingDirection::In, CrossingDirection::Out]),
+        ),
+        (
             "ReleaseReason",
             serde_names([ReleaseReason::NoShow, ReleaseReason::ByYard]),
         ),
@@ -944,9 +995,10 @@ fn every_enum_lists_exactly_what_serde_writes() {
     for (name, written) in enums {
         assert_eq!(names(&schema(&doc, name)["enum"]), written, "{name}");
     }
-    // A record's type: exactly the events of a trip; the events of no trip are never sent.
+    // A record's type: exactly the events of a trip and a resident's crossings; the others are
+    // never sent.
     let record_type = names(&schema(&doc, "ProvinceRecord")["properties"]["type"]["enum"]);
-    assert_eq!(record_type, trip_kinds(), "ProvinceRecord.type");
+    assert_eq!(record_type, record_kinds(), "ProvinceRecord.type");
     for event in events() {
         let recorded = Recorded::new(EventId::from_random([9; 8]), AT, event.clone());
         assert_eq!(
@@ -956,8 +1008,8 @@ fn every_enum_lists_exactly_what_serde_writes() {
             event.kind()
         );
     }
-    let mapping = keys(&schema(&doc, "TripEvent")["discriminator"]["mapping"]);
-    assert_eq!(mapping, trip_kinds(), "TripEvent's discriminator");
+    let mapping = keys(&schema(&doc, "RecordEvent")["discriminator"]["mapping"]);
+    assert_eq!(mapping, record_kinds(), "RecordEvent's discriminator");
     // A record's result: exactly the outcomes' tags.
     let tags: BTreeSet<String> = outcomes()
         .iter()
@@ -1038,9 +1090,44 @@ fn the_schemas_refuse_what_serde_never_writes() {
     let mut seq0 = booked.clone();
     seq0["seq"] = json!(0);
     assert_invalid(&doc, "ProvinceRecord", &seq0, "seq 0");
-    let mut other = booked;
+    let mut other = booked.clone();
     other["type"] = json!("vehicle.registered");
     assert_invalid(&doc, "ProvinceRecord", &other, "an event of no trip");
+    // A crossing is in its resident's stream, never a trip's; a trip's event never in a resident's.
+    let crossing = records
+        .iter()
+        .find(|r| r["type"] == "resident.crossed")
+        .unwrap()
+        .clone();
+    assert_valid(&doc, "ProvinceRecord", &crossing);
+    let mut as_trip = crossing.clone();
+    let resident = as_trip
+        .as_object_mut()
+        .unwrap()
+        .remove("resident_id")
+        .unwrap();
+    as_trip["trip_id"] = resident;
+    assert_invalid(
+        &doc,
+        "ProvinceRecord",
+        &as_trip,
+        "a crossing in a trip's stream",
+    );
+    let mut both_subjects = crossing.clone();
+    both_subjects["trip_id"] = json!("t-1");
+    assert_invalid(&doc, "ProvinceRecord", &both_subjects, "two subjects");
+    let mut in_resident = booked;
+    in_resident["resident_id"] = in_resident["trip_id"].clone();
+    in_resident.as_object_mut().unwrap().remove("trip_id");
+    assert_invalid(
+        &doc,
+        "ProvinceRecord",
+        &in_resident,
+        "a booking in a resident's stream",
+    );
+    let mut negative = crossing;
+    negative["data"]["goods"][0]["value_vnd"] = json!(-1);
+    assert_invalid(&doc, "ProvinceRecord", &negative, "a negative value");
     let mut both = accepted["declaration"].clone();
     both["plateCN"] = json!("桂A12345");
     assert_invalid(&doc, "PlatformDeclaration", &both, "two plates");
@@ -1363,7 +1450,7 @@ fn the_guide_quotes_the_same_vector_and_steps() {
             "{step:?}'s platform name"
         );
     }
-    for kind in trip_kinds() {
+    for kind in record_kinds() {
         assert!(
             guide.contains(&format!("`{kind}`")),
             "the guide names {kind}"

@@ -16,13 +16,15 @@ pub fn menu_for(role: Option<Role>) -> Vec<(Route, Key)> {
         Some(Role::Officer) => {
             items.push((Route::OfficerHome, Key::NavMyGate));
             items.push((Route::OfficerVerify, Key::NavVerify));
+            items.push((Route::OfficerResidents, Key::OfficerResidentsNav));
         }
         Some(Role::Driver | Role::Trader) => items.push((Route::Trips, Key::NavTrips)),
+        Some(Role::Resident) => items.push((Route::Resident, Key::ResidentNav)),
         Some(Role::Admin) => {
             items.push((Route::Admin, Key::NavAdmin));
             items.push((Route::AdminProvinceSync, Key::ProvinceNav));
         }
-        _ => {}
+        None => {}
     }
     items.push(match role {
         Some(_) => (Route::Account, Key::NavAccount),
@@ -37,7 +39,8 @@ pub fn home_for(role: Role) -> Route {
         Role::YardOperator => Route::OperatorHome,
         Role::Officer => Route::OfficerHome,
         Role::Admin => Route::Admin,
-        Role::Driver | Role::Trader | Role::Resident => Route::Home,
+        Role::Resident => Route::Resident,
+        Role::Driver | Role::Trader => Route::Home,
     }
 }
 
@@ -88,14 +91,24 @@ mod tests {
         for role in [Role::Driver, Role::Trader] {
             assert_eq!(screens(Some(role)), [Home, Board, Trips, Account]);
         }
-        assert_eq!(screens(Some(Role::Resident)), [Home, Board, Account]);
+        assert_eq!(
+            screens(Some(Role::Resident)),
+            [Home, Board, Resident, Account]
+        );
         assert_eq!(
             screens(Some(Role::YardOperator)),
             [Home, Board, OperatorHome, OperatorQueue, Account]
         );
         assert_eq!(
             screens(Some(Role::Officer)),
-            [Home, Board, OfficerHome, OfficerVerify, Account]
+            [
+                Home,
+                Board,
+                OfficerHome,
+                OfficerVerify,
+                OfficerResidents,
+                Account
+            ]
         );
         assert_eq!(
             screens(Some(Role::Admin)),

@@ -7,6 +7,7 @@
 pub mod db;
 pub mod outbox;
 pub mod prefs;
+pub mod roster;
 pub mod service_worker;
 pub mod session_store;
 pub mod snapshots;

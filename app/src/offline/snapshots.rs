@@ -1,13 +1,16 @@
 //! Last-known copies of server data, shown when the network is gone.
 //!
 //! All of them live in the `snapshots` store under their own keys (`gates`, `trips/<account>`,
-//! `queue/<account>/<trip>`, `board`), so new kinds of copies need no database upgrade.
+//! `queue/<account>/<trip>`, `board`, `resident/<account>`), so new kinds of copies need no
+//! database upgrade.
 
 use super::db;
 use serde::{Deserialize, Serialize};
 use shared::booking::Booking;
 use shared::queue::TripQueueView;
-use shared::wire::v1::{BoardResponse, BookingReleaseDto, GateDto, TripRecordDto, VehicleDto};
+use shared::wire::v1::{
+    BoardResponse, BookingReleaseDto, GateDto, ResidentDto, TripRecordDto, VehicleDto,
+};
 
 const GATES_KEY: &str = "gates";
 
@@ -130,5 +133,39 @@ pub async fn load_board() -> Option<BoardSnapshot> {
 pub async fn clear_account(account_id: &str) -> db::DbResult<()> {
     let trips = trips_key(account_id);
     let queue = format!("queue/{account_id}/");
-    db::delete_where(db::SNAPSHOTS, |key| key == trips || key.starts_with(&queue)).await
+    let resident = resident_key(account_id);
+    db::delete_where(db::SNAPSHOTS, |key| {
+        key == trips || key == resident || key.starts_with(&queue)
+    })
+    .await
+}
+
+/// A border resident's own application and pass as last received (`GET /api/residents/me`),
+/// so the pass and its figures show in a dead zone. `resident` is `None` when the edge said the
+/// account never applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResidentSnapshot {
+    /// When this phone received it, by the phone's clock.
+    pub fetched_at_ms: i64,
+    pub resident: Option<ResidentDto>,
+}
+
+fn resident_key(account_id: &str) -> String {
+    format!("resident/{account_id}")
+}
+
+pub async fn save_resident(account_id: &str, snapshot: &ResidentSnapshot) {
+    if let Err(e) = db::put(db::SNAPSHOTS, &resident_key(account_id), snapshot).await {
+        leptos::logging::warn!("could not save the resident pass for offline use: {e}");
+    }
+}
+
+pub async fn load_resident(account_id: &str) -> Option<ResidentSnapshot> {
+    match db::get(db::SNAPSHOTS, &resident_key(account_id)).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            leptos::logging::warn!("could not read the saved resident pass: {e}");
+            None
+        }
+    }
 }

@@ -147,14 +147,31 @@ fn parked_row(
     let lang = i18n.lang();
     let t = move |key| crate::i18n::text(lang, key);
     let fill = crate::i18n::fill;
-    let kind = fill(
-        t(Key::ProvinceParkedKind),
-        &[
-            ("kind", &record.kind),
-            ("trip", &record.trip_id),
-            ("seq", &record.seq.to_string()),
-        ],
-    );
+    let seq = record.seq.to_string();
+    let (kind, behind_key) = match (&record.trip_id, &record.resident_id) {
+        (None, Some(resident)) => (
+            fill(
+                t(Key::ProvinceParkedKindResident),
+                &[
+                    ("kind", &record.kind),
+                    ("resident", resident),
+                    ("seq", &seq),
+                ],
+            ),
+            Key::ProvinceHeldBehindResident,
+        ),
+        (trip, _) => (
+            fill(
+                t(Key::ProvinceParkedKind),
+                &[
+                    ("kind", &record.kind),
+                    ("trip", trip.as_deref().unwrap_or("")),
+                    ("seq", &seq),
+                ],
+            ),
+            Key::ProvinceHeldBehind,
+        ),
+    };
     let plate = match &record.plate {
         Some(plate) => fill(t(Key::ProvinceParkedPlate), &[("plate", plate)]),
         None => t(Key::ProvinceParkedNoPlate).to_owned(),
@@ -167,11 +184,13 @@ fn parked_row(
         t(Key::ProvinceParkedAt),
         &[("time", &date_time_in(record.parked_at_ms, lang))],
     );
-    let behind = fill(
-        t(Key::ProvinceHeldBehind),
-        &[("count", &i18n.count(record.held_behind))],
-    );
-    let plate_or_trip = record.plate.clone().unwrap_or(record.trip_id.clone());
+    let behind = fill(t(behind_key), &[("count", &i18n.count(record.held_behind))]);
+    let plate_or_trip = record
+        .plate
+        .clone()
+        .or_else(|| record.trip_id.clone())
+        .or_else(|| record.resident_id.clone())
+        .unwrap_or_default();
     let label = fill(
         t(Key::ProvinceRetryNamed),
         &[("event", &record.event_id), ("plate", &plate_or_trip)],

@@ -5,6 +5,7 @@ use super::{Config, SyncState};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use serde::Deserialize;
+use shared::province::record::RecordSubject;
 use shared::wire::v1::{ParkedRecordDto, ProvinceSyncHealth, RetryParkedResponse};
 use shared::AuditEvent;
 use worker::{D1Database, Env};
@@ -27,8 +28,8 @@ pub async fn health(
         id: f64,
         event_id: Option<String>,
         topic: String,
-        trip_id: String,
-        trip_seq: Option<f64>,
+        stream_key: Option<String>,
+        stream_seq: Option<f64>,
         plate: Option<String>,
         province_reason_code: Option<String>,
         province_reason: Option<String>,
@@ -39,16 +40,16 @@ pub async fn health(
     let waiting = db
         .prepare(
             "SELECT COUNT(*) AS pending, MIN(created_at_ms) AS oldest FROM edge_outbox
-             WHERE sent_at_ms IS NULL AND trip_id IS NOT NULL",
+             WHERE sent_at_ms IS NULL AND stream_key IS NOT NULL",
         )
         .first::<Waiting>(None)
         .await?;
     let parked = db
         .prepare(
-            "SELECT o.id, o.event_id, o.topic, o.trip_id, o.trip_seq, v.plate,
+            "SELECT o.id, o.event_id, o.topic, o.stream_key, o.stream_seq, v.plate,
                o.province_reason_code, o.province_reason, o.province_parked_at_ms,
-               (SELECT COUNT(*) FROM edge_outbox later WHERE later.trip_id = o.trip_id
-                  AND later.trip_seq > o.trip_seq AND later.sent_at_ms IS NULL) AS held_behind
+               (SELECT COUNT(*) FROM edge_outbox later WHERE later.stream_key = o.stream_key
+                  AND later.stream_seq > o.stream_seq AND later.sent_at_ms IS NULL) AS held_behind
              FROM edge_outbox o
              LEFT JOIN trips t ON t.id = o.trip_id
              LEFT JOIN vehicles v ON v.id = t.vehicle_id
@@ -70,17 +71,29 @@ pub async fn health(
         next_attempt_at_ms: state.next_attempt_at_ms.filter(|next| *next > now_ms),
         parked: parked
             .into_iter()
-            .map(|p| ParkedRecordDto {
-                id: p.id as i64,
-                event_id: p.event_id.unwrap_or_default(),
-                kind: p.topic,
-                trip_id: p.trip_id,
-                seq: p.trip_seq.map_or(0, |s| s as u32),
-                plate: p.plate,
-                reason_code: p.province_reason_code.unwrap_or_default(),
-                reason: p.province_reason.unwrap_or_default(),
-                parked_at_ms: p.province_parked_at_ms as i64,
-                held_behind: p.held_behind as u64,
+            .map(|p| {
+                let subject = p
+                    .stream_key
+                    .as_deref()
+                    .and_then(RecordSubject::parse_stream_key);
+                let (trip_id, resident_id) = match subject {
+                    Some(RecordSubject::Trip(id)) => (Some(id.to_string()), None),
+                    Some(RecordSubject::Resident(id)) => (None, Some(id.to_string())),
+                    None => (None, None),
+                };
+                ParkedRecordDto {
+                    id: p.id as i64,
+                    event_id: p.event_id.unwrap_or_default(),
+                    kind: p.topic,
+                    trip_id,
+                    resident_id,
+                    seq: p.stream_seq.map_or(0, |s| s as u32),
+                    plate: p.plate,
+                    reason_code: p.province_reason_code.unwrap_or_default(),
+                    reason: p.province_reason.unwrap_or_default(),
+                    parked_at_ms: p.province_parked_at_ms as i64,
+                    held_behind: p.held_behind as u64,
+                }
             })
             .collect(),
     })
@@ -98,12 +111,13 @@ pub async fn retry_parked(
     struct Row {
         event_id: Option<String>,
         trip_id: Option<String>,
+        stream_key: Option<String>,
         province_reason_code: Option<String>,
     }
     let not_parked = || ApiError::not_found(format!("no parked province record {id}"));
     let row = db
         .prepare(
-            "SELECT event_id, trip_id, province_reason_code FROM edge_outbox
+            "SELECT event_id, trip_id, stream_key, province_reason_code FROM edge_outbox
              WHERE id = ?1 AND province_parked_at_ms IS NOT NULL AND sent_at_ms IS NULL",
         )
         .bind(&[(id as f64).into()])?
@@ -115,6 +129,7 @@ pub async fn retry_parked(
         "outbox_id": id,
         "event_id": event_id,
         "trip_id": row.trip_id,
+        "stream": row.stream_key,
         "reason_code": row.province_reason_code,
     });
     let results = db

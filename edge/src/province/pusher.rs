@@ -1,9 +1,10 @@
-//! The pusher: the outbox's trip records to the province, in order, until it has them all.
+//! The pusher: the outbox's records (trips' events, residents' crossings) to the province, in
+//! order, until it has them all.
 //!
 //! One run: unless the last failure's backoff (or the province's `Retry-After`) says wait,
 //! take the lease (one pusher at a time; it expires, so a pusher that died mid-push does not
-//! stop the others for long), then batch after batch: read the pending trip records in outbox
-//! order (trips with a parked record left out), plan the batch (`shared::province::delivery`),
+//! stop the others for long), then batch after batch: read the pending records in outbox
+//! order (streams with a parked record left out), plan the batch (`shared::province::delivery`),
 //! sign and send it, check the answer's signature, and apply every record's disposition and
 //! the pusher's state in one D1 batch. A failure (no answer, a timeout, a status other than
 //! 200, a bad signature) marks nothing: the records stay pending and are sent again after the
@@ -16,8 +17,7 @@ use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
 use shared::event::Recorded;
 use shared::province::delivery::{self, Backoff, BatchLimits, Disposition, Pending};
-use shared::province::record::{Batch, BatchAnswer, ProvinceRecord, RecordOutcome};
-use shared::TripId;
+use shared::province::record::{Batch, BatchAnswer, ProvinceRecord, RecordOutcome, RecordSubject};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsValue;
@@ -122,15 +122,15 @@ pub async fn push_soon(env: Env, now_ms: i64) {
 #[derive(Debug, Deserialize)]
 struct PendingRow {
     id: f64,
-    trip_id: String,
-    trip_seq: Option<f64>,
+    stream_key: String,
+    stream_seq: Option<f64>,
     payload: String,
 }
 
 /// A pending row made into its record (or found unreadable).
 struct Candidate {
     row_id: i64,
-    trip_id: TripId,
+    subject: RecordSubject,
     record: ProvinceRecord,
     json_len: usize,
 }
@@ -147,7 +147,7 @@ async fn run_with_lease(
     while report.batches < MAX_BATCHES_PER_RUN
         && crate::clock::now_ms().saturating_sub(started) < BUDGET_MS
     {
-        let blocked = parked_trips(db).await?;
+        let blocked = parked_streams(db).await?;
         let candidates = read_pending(db, now_ms).await?;
         if candidates.is_empty() {
             break;
@@ -155,7 +155,7 @@ async fn run_with_lease(
         let pending: Vec<Pending<'_>> = candidates
             .iter()
             .map(|c| Pending {
-                trip_id: &c.trip_id,
+                subject: &c.subject,
                 bytes: c.json_len,
             })
             .collect();
@@ -213,35 +213,36 @@ async fn run_with_lease(
     Ok(report)
 }
 
-/// The trips with a parked record: their later records wait.
-async fn parked_trips(db: &D1Database) -> Result<BTreeSet<TripId>, ApiError> {
+/// The streams (trips, residents) with a parked record: their later records wait.
+async fn parked_streams(db: &D1Database) -> Result<BTreeSet<RecordSubject>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
-        trip_id: String,
+        stream_key: String,
     }
     let rows = db
         .prepare(
-            "SELECT DISTINCT trip_id FROM edge_outbox
-             WHERE province_parked_at_ms IS NOT NULL AND trip_id IS NOT NULL",
+            "SELECT DISTINCT stream_key FROM edge_outbox
+             WHERE province_parked_at_ms IS NOT NULL AND stream_key IS NOT NULL",
         )
         .all()
         .await?
         .results::<Row>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| TripId::parse(&r.trip_id).ok())
+        .filter_map(|r| RecordSubject::parse_stream_key(&r.stream_key))
         .collect())
 }
 
-/// The next pending trip records in outbox order. A row the edge cannot read (it never
-/// should) is parked with `edge_unreadable`, so it holds its own trip back, not every trip.
+/// The next pending records in outbox order. A row the edge cannot read (it never should) is
+/// parked with `edge_unreadable`, so it holds its own stream back, not every stream.
 async fn read_pending(db: &D1Database, now_ms: i64) -> Result<Vec<Candidate>, ApiError> {
     let rows = db
         .prepare(
-            "SELECT id, trip_id, trip_seq, payload FROM edge_outbox
-             WHERE sent_at_ms IS NULL AND trip_id IS NOT NULL AND province_parked_at_ms IS NULL
-               AND trip_id NOT IN (SELECT trip_id FROM edge_outbox
-                                   WHERE province_parked_at_ms IS NOT NULL AND trip_id IS NOT NULL)
+            "SELECT id, stream_key, stream_seq, payload FROM edge_outbox
+             WHERE sent_at_ms IS NULL AND stream_key IS NOT NULL AND province_parked_at_ms IS NULL
+               AND stream_key NOT IN (SELECT stream_key FROM edge_outbox
+                                      WHERE province_parked_at_ms IS NOT NULL
+                                        AND stream_key IS NOT NULL)
              ORDER BY id LIMIT ?1",
         )
         .bind(&[f64::from(READ_AHEAD).into()])?
@@ -253,14 +254,17 @@ async fn read_pending(db: &D1Database, now_ms: i64) -> Result<Vec<Candidate>, Ap
     for row in rows {
         let row_id = row.id as i64;
         let made = (|| {
-            let trip_id = TripId::parse(&row.trip_id).ok()?;
-            let seq = u32::try_from(row.trip_seq? as i64).ok()?;
+            let subject = RecordSubject::parse_stream_key(&row.stream_key)?;
+            let seq = u32::try_from(row.stream_seq? as i64).ok()?;
             let recorded: Recorded = serde_json::from_str(&row.payload).ok()?;
             let record = ProvinceRecord::of(&recorded, seq)?;
+            if record.subject != subject {
+                return None;
+            }
             let json_len = serde_json::to_string(&record).ok()?.len();
             Some(Candidate {
                 row_id,
-                trip_id,
+                subject,
                 record,
                 json_len,
             })
@@ -281,7 +285,7 @@ async fn read_pending(db: &D1Database, now_ms: i64) -> Result<Vec<Candidate>, Ap
     }
     if !unreadable.is_empty() {
         db.batch(unreadable).await?;
-        // Their trips are blocked now: read again without them.
+        // Their streams are blocked now: read again without them.
         return Box::pin(read_pending(db, now_ms)).await;
     }
     Ok(candidates)
@@ -343,11 +347,11 @@ async fn apply(
                         resend_from.push(
                             db.prepare(
                                 "UPDATE edge_outbox SET sent_at_ms = NULL
-                                 WHERE trip_id = ?1 AND trip_seq >= ?2 AND trip_seq < ?3
+                                 WHERE stream_key = ?1 AND stream_seq >= ?2 AND stream_seq < ?3
                                    AND sent_at_ms IS NOT NULL",
                             )
                             .bind(&[
-                                candidate.trip_id.as_str().into(),
+                                candidate.subject.stream_key().into(),
                                 f64::from(*expected_seq).into(),
                                 f64::from(candidate.record.seq).into(),
                             ])?,

@@ -3,12 +3,12 @@
 //!
 //! The guarantee these rules give, with the edge's outbox and the province's deduplication:
 //! every record is sent until the province answers it accepted or duplicate (at least once),
-//! and the province keeps one per event id (so exactly once in effect); a trip's records are
-//! taken in `seq` order; a record the province rejects is parked with its reason, and the rest
-//! of its trip waits behind it while other trips go on.
+//! and the province keeps one per event id (so exactly once in effect); a subject's records (a
+//! trip's, a resident's) are taken in `seq` order; a record the province rejects is parked with
+//! its reason, and the rest of its subject's stream waits behind it while the others go on.
 
 use super::record::RecordOutcome;
-use crate::TripId;
+use super::record::RecordSubject;
 use std::collections::BTreeSet;
 
 /// How big a batch may be.
@@ -30,28 +30,28 @@ impl BatchLimits {
 /// A record waiting in the outbox, as the planner needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending<'a> {
-    pub trip_id: &'a TripId,
+    pub subject: &'a RecordSubject,
     /// The length of its JSON.
     pub bytes: usize,
 }
 
 /// The indices (into `pending`, which is in outbox order) of the records for the next batch:
-/// the longest run in order that fits `limits`, skipping the trips in `blocked` (those with a
-/// parked record). A record that does not fit stops its trip for this batch (a later record of
-/// that trip never goes without it); at least one record goes if any may, however large.
+/// the longest run in order that fits `limits`, skipping the subjects in `blocked` (those with
+/// a parked record). A record that does not fit stops its subject's stream for this batch (a
+/// later record never goes without it); at least one record goes if any may, however large.
 pub fn plan_batch(
     pending: &[Pending<'_>],
-    blocked: &BTreeSet<TripId>,
+    blocked: &BTreeSet<RecordSubject>,
     limits: BatchLimits,
 ) -> Vec<usize> {
     let mut chosen = Vec::new();
     let mut bytes = 0usize;
-    let mut cut: BTreeSet<&TripId> = BTreeSet::new();
+    let mut cut: BTreeSet<&RecordSubject> = BTreeSet::new();
     for (index, record) in pending.iter().enumerate() {
         if chosen.len() >= limits.max_records {
             break;
         }
-        if blocked.contains(record.trip_id) || cut.contains(record.trip_id) {
+        if blocked.contains(record.subject) || cut.contains(record.subject) {
             continue;
         }
         let fits = chosen.is_empty() || bytes.saturating_add(record.bytes) <= limits.max_bytes;
@@ -59,7 +59,7 @@ pub fn plan_batch(
             bytes = bytes.saturating_add(record.bytes);
             chosen.push(index);
         } else {
-            cut.insert(record.trip_id);
+            cut.insert(record.subject);
         }
     }
     chosen
@@ -70,7 +70,7 @@ pub fn plan_batch(
 pub enum Disposition {
     /// Delivered: mark it acknowledged.
     Acknowledge,
-    /// Refused as invalid: park it with the reason (its trip waits; an admin may retry it).
+    /// Refused as invalid: park it with the reason (its stream waits; an admin may retry it).
     Park { reason_code: String, reason: String },
     /// Not taken yet (held behind an earlier record, or not answered at all): send it again.
     SendAgain,

@@ -1,23 +1,71 @@
 //! What BorderPass sends the province, and what the province answers.
 //!
-//! `POST /v1/records` carries a [`Batch`]: records in the edge's outbox order, so each trip's
-//! records are in `seq` order. Each [`ProvinceRecord`] is one domain event of a trip
-//! ([`crate::event`]): its `event_id` is the idempotency key (a record sent twice is one record),
-//! `seq` its place in the trip's stream (1, 2, 3, … with no gap). The province answers every
-//! record with a [`RecordResult`]; it takes a trip's records only in `seq` order and answers
-//! [`RecordOutcome::Held`] for one whose predecessor it has not taken, so a trip's history
-//! never arrives out of order even when batches are retried, split or duplicated.
-//!
-//! Residents' crossings will join the same stream with their own subject (the resident) in
-//! place of `trip_id`: the ordering is per subject, the rest is the same.
+//! `POST /v1/records` carries a [`Batch`]: records in the edge's outbox order, so each
+//! subject's records are in `seq` order. Each [`ProvinceRecord`] is one domain event
+//! ([`crate::event`]) of a subject ([`RecordSubject`]): a trip (`trip_id`), or a border resident
+//! (`resident_id`, whose crossings are records too). Its `event_id` is the idempotency key (a
+//! record sent twice is one record), `seq` its place in its subject's stream (1, 2, 3, … with no
+//! gap). The province answers every record with a [`RecordResult`]; it takes a subject's records
+//! only in `seq` order and answers [`RecordOutcome::Held`] for one whose predecessor it has not
+//! taken, so a history never arrives out of order even when batches are retried, split or
+//! duplicated.
 
 use super::PROVINCE_API_VERSION;
 use crate::event::{Event, EventId, Recorded};
+use crate::resident::ResidentId;
 use crate::{Country, Direction, Plate, TripId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::fmt;
 
-/// One record for the province: a trip's event, placed in the trip's stream.
+/// Whose stream a record is in: its JSON is the one field `trip_id` or `resident_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RecordSubject {
+    #[serde(rename = "trip_id")]
+    Trip(TripId),
+    #[serde(rename = "resident_id")]
+    Resident(ResidentId),
+}
+
+impl RecordSubject {
+    /// The stream an event joins, if the province receives it: a trip's events, and a
+    /// resident's crossings (not their application or the officers' decisions, nor vehicles or
+    /// passes).
+    pub fn of(event: &Event) -> Option<RecordSubject> {
+        match event {
+            Event::ResidentCrossed { resident_id, .. } => {
+                Some(RecordSubject::Resident(resident_id.clone()))
+            }
+            other => other.trip_id().cloned().map(RecordSubject::Trip),
+        }
+    }
+
+    /// The stream's key as the edge stores it (`trip:<id>`, `resident:<id>`): a trip id
+    /// chosen by a phone can never name a resident's stream.
+    pub fn stream_key(&self) -> String {
+        self.to_string()
+    }
+
+    /// Reads a [`RecordSubject::stream_key`] back.
+    pub fn parse_stream_key(key: &str) -> Option<RecordSubject> {
+        match key.split_once(':')? {
+            ("trip", id) => TripId::parse(id).ok().map(RecordSubject::Trip),
+            ("resident", id) => ResidentId::parse(id).ok().map(RecordSubject::Resident),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RecordSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordSubject::Trip(id) => write!(f, "trip:{id}"),
+            RecordSubject::Resident(id) => write!(f, "resident:{id}"),
+        }
+    }
+}
+
+/// One record for the province: an event, placed in its subject's stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProvinceRecord {
     /// The idempotency key: the province keeps one record per id, whatever the retries.
@@ -29,8 +77,10 @@ pub struct ProvinceRecord {
     pub version: u16,
     /// The event shape's version (`shared::event::EVENT_VERSION` when written).
     pub event_version: u16,
-    pub trip_id: TripId,
-    /// The record's place in its trip's stream: 1 for the first, no gaps.
+    /// `trip_id` or `resident_id`.
+    #[serde(flatten)]
+    pub subject: RecordSubject,
+    /// The record's place in its subject's stream: 1 for the first, no gaps.
     pub seq: u32,
     /// When it happened at BorderPass (Unix ms).
     pub occurred_at_ms: i64,
@@ -72,16 +122,16 @@ pub struct PlatformDeclaration {
 }
 
 impl ProvinceRecord {
-    /// The record for a recorded event at `seq` in its trip's stream; `None` for an event that
-    /// belongs to no trip (vehicles, passes: not the province's).
+    /// The record for a recorded event at `seq` in its subject's stream; `None` for an event
+    /// the province does not receive ([`RecordSubject::of`]).
     pub fn of(recorded: &Recorded, seq: u32) -> Option<ProvinceRecord> {
-        let trip_id = recorded.event.trip_id()?.clone();
+        let subject = RecordSubject::of(&recorded.event)?;
         Some(ProvinceRecord {
             event_id: recorded.id.clone(),
             kind: recorded.event.kind().to_owned(),
             version: PROVINCE_API_VERSION,
             event_version: recorded.version,
-            trip_id,
+            subject,
             seq,
             occurred_at_ms: recorded.at_ms,
             declaration: PlatformDeclaration::of(&recorded.event),
@@ -182,7 +232,7 @@ pub enum RecordOutcome {
     Accepted,
     /// Taken before (same event id): nothing changed.
     Duplicate,
-    /// Not taken: the trip's record `expected_seq` has not arrived. Send it first.
+    /// Not taken: the subject's record `expected_seq` has not arrived. Send it first.
     Held { expected_seq: u32 },
     /// Refused as invalid: the province will not take it as it is.
     Rejected { reason_code: String, reason: String },

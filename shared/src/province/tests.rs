@@ -1,7 +1,7 @@
 use super::delivery::{
     dispose, plan_batch, retry_after_ms, Backoff, BatchLimits, Disposition, Pending,
 };
-use super::record::{Batch, BatchAnswer, ProvinceRecord, RecordOutcome};
+use super::record::{Batch, BatchAnswer, ProvinceRecord, RecordOutcome, RecordSubject};
 use super::timeline::{
     Force, HoldReason, StatusUpdate, Step, StepState, Timeline, UpdateId, Verdict,
 };
@@ -159,6 +159,10 @@ fn trip(n: u32) -> TripId {
     TripId::parse(&format!("trip-{n}")).unwrap()
 }
 
+fn stream(n: u32) -> RecordSubject {
+    RecordSubject::Trip(trip(n))
+}
+
 fn created(trip_id: TripId, plate: &str) -> Recorded {
     Recorded::new(
         EventId::parse("ev-0000000000000001").unwrap(),
@@ -221,6 +225,61 @@ fn events_of_no_trip_are_not_the_provinces() {
 }
 
 #[test]
+fn a_resident_s_crossing_is_a_record_in_the_resident_s_stream() {
+    use crate::resident::{CrossingDirection, CrossingId, GoodsLine, ResidentId};
+    let resident = ResidentId::parse("r-00112233445566aa").unwrap();
+    let crossed = Recorded::new(
+        EventId::parse("ev-0000000000000003").unwrap(),
+        1_780_000_000_000,
+        Event::ResidentCrossed {
+            crossing_id: CrossingId::parse("x-3n8d0p6yr2").unwrap(),
+            resident_id: resident.clone(),
+            gate: GateId::parse("tan-thanh").unwrap(),
+            direction: CrossingDirection::In,
+            goods: vec![GoodsLine::new("Rau cải", 2_500_000).unwrap()],
+            goods_total_vnd: 2_500_000,
+            by: AccountId::parse("00000000000000a2").unwrap(),
+        },
+    );
+    let record = ProvinceRecord::of(&crossed, 3).unwrap();
+    assert_eq!(record.subject, RecordSubject::Resident(resident.clone()));
+    let json = serde_json::to_value(&record).unwrap();
+    assert_eq!(json["type"], "resident.crossed");
+    assert_eq!(json["resident_id"], "r-00112233445566aa");
+    assert!(json.get("trip_id").is_none());
+    assert_eq!(json["seq"], 3);
+    assert_eq!(json["data"]["goods"][0]["value_vnd"], 2_500_000);
+    assert!(json.get("declaration").is_none());
+    let back: ProvinceRecord = serde_json::from_value(json).unwrap();
+    assert_eq!(back, record);
+
+    // The stream keys cannot collide: a trip may be called `r-…`, its stream is still a trip's.
+    let lookalike = RecordSubject::Trip(TripId::parse("r-00112233445566aa").unwrap());
+    assert_ne!(lookalike.stream_key(), record.subject.stream_key());
+    for subject in [lookalike, record.subject.clone()] {
+        assert_eq!(
+            RecordSubject::parse_stream_key(&subject.stream_key()),
+            Some(subject)
+        );
+    }
+    assert_eq!(RecordSubject::parse_stream_key("r-00112233445566aa"), None);
+    assert_eq!(RecordSubject::parse_stream_key("vehicle:v-1"), None);
+
+    // The resident's application and the officers' decisions stay BorderPass's.
+    let applied = Recorded::new(
+        EventId::parse("ev-0000000000000004").unwrap(),
+        1_780_000_000_000,
+        Event::ResidentApplied {
+            resident_id: resident,
+            account_id: AccountId::parse("00000000000000a1").unwrap(),
+            commune_id: "tan-thanh".into(),
+            home_gate: GateId::parse("tan-thanh").unwrap(),
+        },
+    );
+    assert_eq!(ProvinceRecord::of(&applied, 1), None);
+}
+
+#[test]
 fn a_batch_id_depends_only_on_its_records() {
     let one = ProvinceRecord::of(&created(trip(1), "12C-123.45"), 1).unwrap();
     let a = Batch::new(vec![one.clone()]);
@@ -266,30 +325,30 @@ fn answers_parse_per_record() {
 
 #[test]
 fn a_batch_skips_blocked_trips_and_never_sends_a_record_without_its_predecessor() {
-    let (a, b, c) = (trip(1), trip(2), trip(3));
+    let (a, b, c) = (stream(1), stream(2), stream(3));
     let pending = [
         Pending {
-            trip_id: &a,
+            subject: &a,
             bytes: 100,
         },
         Pending {
-            trip_id: &b,
+            subject: &b,
             bytes: 100,
         },
         Pending {
-            trip_id: &a,
+            subject: &a,
             bytes: 900,
         },
         Pending {
-            trip_id: &c,
+            subject: &c,
             bytes: 100,
         },
         Pending {
-            trip_id: &a,
+            subject: &a,
             bytes: 100,
         },
         Pending {
-            trip_id: &b,
+            subject: &b,
             bytes: 100,
         },
     ];
@@ -302,7 +361,7 @@ fn a_batch_skips_blocked_trips_and_never_sends_a_record_without_its_predecessor(
         plan_batch(&pending, &BTreeSet::new(), limits),
         vec![0, 1, 3, 5]
     );
-    let blocked: BTreeSet<TripId> = [b.clone()].into();
+    let blocked: BTreeSet<RecordSubject> = [b.clone()].into();
     assert_eq!(plan_batch(&pending, &blocked, limits), vec![0, 3]);
     let two = BatchLimits {
         max_records: 2,
@@ -311,7 +370,7 @@ fn a_batch_skips_blocked_trips_and_never_sends_a_record_without_its_predecessor(
     assert_eq!(plan_batch(&pending, &BTreeSet::new(), two), vec![0, 1]);
     // One record larger than the limit still goes alone.
     let huge = [Pending {
-        trip_id: &a,
+        subject: &a,
         bytes: 10_000,
     }];
     assert_eq!(plan_batch(&huge, &BTreeSet::new(), limits), vec![0]);

@@ -335,6 +335,7 @@ mod tests {
                     slot_start: 0,
                     slot_minutes: 60,
                 }),
+                holder_digest: None,
             }),
         }
     }

@@ -100,8 +100,8 @@ pub fn merge(
                     }
                 }
             }
-            // A yard operator's write: never in a driver's or trader's outbox.
-            OpKind::CheckIn => {}
+            // A yard operator's or an officer's write: never in a driver's or trader's outbox.
+            OpKind::CheckIn | OpKind::RecordCrossing => {}
         }
     }
     (vehicles, trips)

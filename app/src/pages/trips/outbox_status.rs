@@ -90,6 +90,7 @@ fn RejectedItem(write: RejectedWrite) -> impl IntoView {
         OpKind::SetDeclaration => Key::TripsKindDeclaration,
         OpKind::CancelTrip => Key::TripsKindCancel,
         OpKind::CheckIn => Key::QueueKindCheckIn,
+        OpKind::RecordCrossing => Key::ResidentKindCrossing,
     };
     let code = write.code;
     view! {

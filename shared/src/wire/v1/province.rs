@@ -35,14 +35,17 @@ pub struct ParkedRecordDto {
     pub event_id: String,
     #[serde(rename = "type")]
     pub kind: String,
-    pub trip_id: String,
+    /// The trip whose stream it is in, or
+    pub trip_id: Option<String>,
+    /// the border resident's (`resident.crossed`).
+    pub resident_id: Option<String>,
     pub seq: u32,
     /// The trip's plate, to find it by.
     pub plate: Option<String>,
     pub reason_code: String,
     pub reason: String,
     pub parked_at_ms: i64,
-    /// How many of the trip's later records wait behind it.
+    /// How many of the stream's later records wait behind it.
     pub held_behind: u64,
 }
 

@@ -1,22 +1,30 @@
 //! The officer's pass check: scan the driver's QR code (or paste the pass) and see at once,
-//! with or without a network, whether it is valid, for which vehicle, gate and time.
+//! with or without a network, whether it is valid, for which vehicle, gate and time. A border
+//! resident's pass also shows the resident from the phone's roster and records the crossing
+//! ([`resident`]).
 //!
 //! Verification runs in the separate verifier module ([`crate::verifier`]), loaded only on
 //! the screens that read passes (this one and the yard operator's check-in); the trust list and deny-list are the copy saved on the phone
 //! ([`trust_store`]), refreshed whenever the screen is open online. The officer's gate comes
 //! from the account, so a pass for another gate is refused here.
 
+mod resident;
+
 use crate::components::RequireRole;
 use crate::directory;
 use crate::i18n::{use_i18n, Key};
 use crate::labels::{gate_name, pass_reason_key, yard_name};
+use crate::offline::outbox::RejectedWrite;
 use crate::offline::trust_store::{self, TrustSnapshot};
 use crate::scanner::{CameraView, Scanner};
 use crate::state::{use_connectivity, use_session};
+use crate::sync::{self, use_sync};
 use crate::verifier::{self, Claims, Verdict, VerifierError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use resident::ResidentPanel;
 use shared::time::LocalDateTime;
+use shared::wire::v1::{CrossingDto, OpKind};
 use shared::{Gate, Role};
 
 #[component]
@@ -31,7 +39,9 @@ pub fn VerifyPage() -> impl IntoView {
 /// What the last check gave.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
-    Checked(Box<Verdict>),
+    /// The verdict, and when the pass was scanned (a resident's crossing is recorded at that
+    /// time).
+    Checked(Box<Verdict>, i64),
     /// The verifier module is not on the phone and cannot be fetched.
     Unavailable,
     /// The verifier refused the saved trust material.
@@ -65,11 +75,12 @@ impl Checker {
                 .get_untracked()
                 .map(|t| (t.trust_list_json(), t.deny_list_json()))
                 .unwrap_or_else(|| ("[]".to_owned(), "[]".to_owned()));
-            let now_secs = js_sys::Date::now() / 1000.0;
+            let scanned_at_ms = js_sys::Date::now();
+            let now_secs = scanned_at_ms / 1000.0;
             let gate = self.gate.get_value();
             let outcome =
                 match verifier::verify(&pass, &trust_list, &deny_list, now_secs, gate).await {
-                    Ok(verdict) => Outcome::Checked(Box::new(verdict)),
+                    Ok(verdict) => Outcome::Checked(Box::new(verdict), scanned_at_ms as i64),
                     Err(VerifierError::Unavailable(e)) => {
                         leptos::logging::warn!("verifier not available: {e}");
                         Outcome::Unavailable
@@ -141,6 +152,10 @@ fn Verify() -> impl IntoView {
             if let Ok(fresh) = trust_store::refresh().await {
                 let _ = trust.try_set(Some(fresh));
             }
+            // The residents roster too, for resident passes scanned offline later.
+            if let Err(e) = sync::refresh_roster().await {
+                leptos::logging::warn!("could not refresh the residents roster: {e}");
+            }
         });
     });
 
@@ -197,6 +212,21 @@ fn Verify() -> impl IntoView {
         }
     };
 
+    // The residents roster resident passes are matched against (saved on the phone).
+    let roster = use_sync().roster;
+    let roster_status = move || {
+        roster.get().map(|r| {
+            let time = LocalDateTime::from_unix_ms(r.fetched_at_ms).date_time_string();
+            let count = i18n.count(r.residents.len() as u64);
+            view! {
+                <p class="muted" data-testid="roster-as-of" data-fetched-at=r.fetched_at_ms.to_string()
+                    data-count=r.residents.len().to_string()>
+                    {i18n.t_with(Key::VerifyResRosterAsOf, &[("time", &time), ("count", &count)])}
+                </p>
+            }
+        })
+    };
+
     let module_status = move || {
         match module.get() {
         ModuleState::Ready => ().into_any(),
@@ -235,8 +265,10 @@ fn Verify() -> impl IntoView {
             <h1>{move || i18n.t(Key::VerifyTitle)}</h1>
             {gate_line}
             {trust_status}
+            {roster_status}
             {module_status}
             <div class="verdict-slot" aria-live="assertive">{verdict_panel}</div>
+            {move || outcome.get().map(|shown| view! { <ResidentPart outcome=shown gates/> })}
             {move || outcome.with(Option::is_some).then(|| view! {
                 <button type="button" class="secondary check-another" data-testid="check-another"
                     on:click=check_another>
@@ -265,15 +297,124 @@ fn Verify() -> impl IntoView {
                 </div>
                 <button type="submit" data-testid="verify-button">{move || i18n.t(Key::VerifyCheck)}</button>
             </form>
+            <CrossingsOutbox/>
         </section>
     }
+}
+
+/// The residents' crossings this officer recorded that are still waiting to be sent, and
+/// those the edge refused (with why, until dismissed).
+#[component]
+fn CrossingsOutbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let connectivity = use_connectivity();
+    let sync_state = use_sync();
+    let pending = move || {
+        sync_state.outbox.with(|o| {
+            o.pending
+                .iter()
+                .filter(|w| w.kind == OpKind::RecordCrossing)
+                .count()
+        })
+    };
+    let rejected = move || {
+        sync_state.outbox.with(|o| {
+            o.rejected
+                .iter()
+                .filter(|w| w.kind == OpKind::RecordCrossing)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="sync-bar" role="status" aria-live="polite">
+            <p data-testid="crossings-pending"
+                data-count=move || sync_state.outbox_loaded.get().then(|| pending().to_string())>
+                {move || match (sync_state.outbox_loaded.get(), pending()) {
+                    (false, _) => String::new(),
+                    (true, 0) => i18n.t(Key::VerifyResAllSent).to_owned(),
+                    (true, n) => i18n.t_with(Key::VerifyResPending, &[("count", &n.to_string())]),
+                }}
+            </p>
+            <Show when=move || { pending() > 0 }>
+                <button type="button" class="button secondary" data-testid="sync-now"
+                    disabled=move || !connectivity.is_online() || sync_state.syncing.get()
+                    on:click=move |_| spawn_local(async {
+                        sync::drain().await;
+                    })>
+                    {move || if sync_state.syncing.get() { i18n.t(Key::TripsSyncing) } else { i18n.t(Key::TripsSyncNow) }}
+                </button>
+            </Show>
+        </div>
+        <Show when=move || !rejected().is_empty()>
+            <div class="rejected" role="alert">
+                <h2>{move || i18n.t(Key::VerifyResRejectedTitle)}</h2>
+                <ul>
+                    <For each=rejected key=|r| r.seq let:write>
+                        <RejectedCrossing write/>
+                    </For>
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn RejectedCrossing(write: RejectedWrite) -> impl IntoView {
+    let i18n = use_i18n();
+    let seq = write.seq;
+    let code = write.code;
+    let time = serde_json::from_value::<CrossingDto>(write.payload.clone())
+        .ok()
+        .map(|c| LocalDateTime::from_unix_ms(c.at_ms).date_time_string())
+        .unwrap_or_default();
+    view! {
+        <li class="rejected-write" data-testid="rejected-crossing" data-code=code.as_str()>
+            <strong>{move || i18n.t_with(Key::VerifyResRejectedItem, &[("time", &time)])}</strong>
+            " — "
+            <span>{move || i18n.error_message(code)}</span>
+            <button type="button" class="button secondary"
+                on:click=move |_| spawn_local(sync::dismiss(seq))>
+                {move || i18n.t(Key::TripsDismiss)}
+            </button>
+        </li>
+    }
+}
+
+/// The holder digest of a resident pass (a trip pass has none).
+fn resident_of(claims: &Claims) -> Option<&str> {
+    (claims.kind == "resident")
+        .then_some(claims.holder_digest.as_deref())
+        .flatten()
+}
+
+/// A resident pass's part, right under the verdict: the resident, the figures and the
+/// crossing to record, then the pass's details. Outside the verdict's live region, so typing
+/// goods is not read out as a new verdict.
+#[component]
+fn ResidentPart(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
+    let Outcome::Checked(verdict, scanned_at_ms) = outcome else {
+        return ().into_any();
+    };
+    let Some(claims) = verdict.claims.clone() else {
+        return ().into_any();
+    };
+    let Some(digest) = resident_of(&claims).map(str::to_owned) else {
+        return ().into_any();
+    };
+    let valid = verdict.valid;
+    view! {
+        <ResidentPanel digest valid scanned_at_ms/>
+        <div class="verdict-more"><ClaimsDetails claims gates/></div>
+    }
+    .into_any()
 }
 
 #[component]
 fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
     let i18n = use_i18n();
     let verdict = match outcome {
-        Outcome::Checked(verdict) => *verdict,
+        Outcome::Checked(verdict, _) => *verdict,
         Outcome::Unavailable => return view! {
             <div class="verdict verdict-error" data-testid="verdict-error" data-kind="unavailable">
                 <p>{move || i18n.t(Key::VerifyVerifierUnavailable)}</p>
@@ -299,8 +440,10 @@ fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoV
             </p>
         }
     });
+    // A resident pass's details come after the resident panel (`ResidentPart`).
     let details = verdict
         .claims
+        .filter(|c| resident_of(c).is_none())
         .map(|claims| view! { <ClaimsDetails claims gates/> });
     view! {
         <div class=if valid { "verdict valid" } else { "verdict invalid" } data-testid="verdict"
@@ -319,6 +462,7 @@ fn VerdictPanel(outcome: Outcome, gates: LocalResource<Vec<Gate>>) -> impl IntoV
 #[component]
 fn ClaimsDetails(claims: Claims, gates: LocalResource<Vec<Gate>>) -> impl IntoView {
     let i18n = use_i18n();
+    let is_trip = claims.kind != "resident";
     let kind = if claims.kind == "resident" {
         Key::VerifyKindResident
     } else {
@@ -352,17 +496,19 @@ fn ClaimsDetails(claims: Claims, gates: LocalResource<Vec<Gate>>) -> impl IntoVi
             <dd data-testid="verdict-window">
                 {move || i18n.t_with(Key::VerifyWindow, &[("from", &window.0), ("until", &window.1)])}
             </dd>
-            <dt>{move || i18n.t(Key::VerifyBooking)}</dt>
-            <dd data-testid="verdict-booking">
-                {move || match &booking {
-                    Some(b) => i18n.t_with(Key::VerifyBookingDetail, &[
-                        ("yard", &yard_name(&gates.get().unwrap_or_default(), &b.yard, i18n.lang())),
-                        ("start", &at(b.slot_start)),
-                        ("minutes", &b.slot_minutes.to_string()),
-                    ]),
-                    None => i18n.t(Key::VerifyNoBooking).to_owned(),
-                }}
-            </dd>
+            {is_trip.then(|| view! {
+                <dt>{move || i18n.t(Key::VerifyBooking)}</dt>
+                <dd data-testid="verdict-booking">
+                    {move || match &booking {
+                        Some(b) => i18n.t_with(Key::VerifyBookingDetail, &[
+                            ("yard", &yard_name(&gates.get().unwrap_or_default(), &b.yard, i18n.lang())),
+                            ("start", &at(b.slot_start)),
+                            ("minutes", &b.slot_minutes.to_string()),
+                        ]),
+                        None => i18n.t(Key::VerifyNoBooking).to_owned(),
+                    }}
+                </dd>
+            })}
         </dl>
         <p class="muted verdict-id">{move || i18n.t_with(Key::VerifyPassId, &[("id", &claims.id)])}</p>
     }
