@@ -482,16 +482,23 @@ test("a disabled officer can do nothing", async () => {
 });
 
 test("disabling a resident's account revokes the resident pass", async () => {
-  const { me } = await approvedResident();
+  const { me, resident } = await approvedResident();
   const pass = (await api.me(me.token)).json.pass;
   const passId = (await verifyOffline(pass)).claims.id;
   const admin = await signInAs("admin");
+  const before = Date.now() - 2000; // scanned offline before the account was disabled
   const disabled = await post(`/api/admin/accounts/${me.account.id}/disable`, undefined, { token: admin.token });
   assert.equal(disabled.status, 200, disabled.text);
   const officer = await signInAs("officer");
   const denied = (await get("/api/revocations", { token: officer.token })).json;
   assert.equal(denied.revoked.find((d) => d.pass_id === passId)?.reason, "disabled");
   assert.equal((await verifyOffline(pass)).reason, "revoked");
+  // A crossing scanned after the account was disabled is refused; one from before still counts.
+  const phone = phoneOf(officer);
+  const [after] = await phone.send(crossing(resident, { at_ms: Date.now() + 2000 }));
+  assert.equal(after.code, "pass_not_valid", JSON.stringify(after));
+  const [earlier] = await phone.send(crossing(resident, { at_ms: before }));
+  assert.equal(earlier.outcome, "applied", JSON.stringify(earlier));
 });
 
 test("no answer and no stored row holds a citizen ID number", async () => {

@@ -58,9 +58,11 @@ export class VerifyPage {
     await this.verdict.waitFor({ timeout });
     const valid = (await this.verdict.getAttribute("data-valid")) === "true";
     const reason = (await this.verdict.getAttribute("data-reason")) || null;
-    const plateEl = this.verdict.getByTestId("verdict-plate");
+    // The pass's details: inside the verdict for a trip pass, after the resident panel for a
+    // resident pass (outside the verdict's live region).
+    const plateEl = this.root.getByTestId("verdict-plate");
     const plate = (await plateEl.count()) ? (await plateEl.textContent()).trim() : null;
-    const gateEl = this.verdict.getByTestId("verdict-gate");
+    const gateEl = this.root.getByTestId("verdict-gate");
     const gate = (await gateEl.count()) ? await gateEl.getAttribute("data-gate") : null;
     return {
       valid,

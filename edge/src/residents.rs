@@ -496,7 +496,8 @@ pub async fn record_crossing(
 }
 
 /// Why the resident's pass was not in force at `at_ms`, if it was not: never approved (pending,
-/// refused), suspended or revoked before it, or the paper border pass over. A crossing scanned
+/// refused), suspended or revoked before it, the account disabled before it, or the paper
+/// border pass over. A crossing scanned
 /// before a suspension and synced after it still counts.
 async fn not_in_force_at(
     db: &D1Database,
@@ -504,6 +505,20 @@ async fn not_in_force_at(
     at_ms: i64,
 ) -> Result<Option<&'static str>, ApiError> {
     let status = ResidentStatus::parse(&resident.status).map_err(|_| ApiError::internal())?;
+    // A disabled account's resident pass is revoked with it: a scan after that does not count.
+    #[derive(Deserialize)]
+    struct Disabled {
+        disabled_at_ms: Option<f64>,
+    }
+    let disabled_at = db
+        .prepare("SELECT disabled_at_ms FROM accounts WHERE id = ?1")
+        .bind(&[resident.account_id.as_str().into()])?
+        .first::<Disabled>(None)
+        .await?
+        .and_then(|d| d.disabled_at_ms);
+    if disabled_at.is_some_and(|since| at_ms >= since as i64) {
+        return Ok(Some("the resident's account was disabled before the scan"));
+    }
     if at_ms >= day_start_ms(resident.border_pass_expires_day as i64 + 1) {
         return Ok(Some(
             "the resident's border pass had expired at the time of the scan",
