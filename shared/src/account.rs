@@ -120,17 +120,14 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 80;
 
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let tidy = input.split_whitespace().collect::<Vec<_>>().join(" ");
-        if tidy.is_empty()
-            || tidy.chars().count() > Self::MAX_CHARS
-            || tidy.chars().any(char::is_control)
-        {
-            return Err(Error::new(
-                ErrorCode::InvalidName,
-                "names are 1-80 characters without control characters",
-            ));
-        }
-        Ok(DisplayName(tidy))
+        crate::format::tidy_text(input, Self::MAX_CHARS)
+            .map(DisplayName)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidName,
+                    "names are 1-80 characters without control characters",
+                )
+            })
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,4 +1,5 @@
-//! Number formatting for people: thousands separators as each language writes them.
+//! Text for people: thousands separators as each language writes them, and the one rule for a
+//! short free text a person types (a name, a reason).
 
 /// `1234567` with `.` → `1.234.567` (Vietnamese, and VND amounts); with `,` → `1,234,567`.
 pub fn group_thousands(n: u64, separator: char) -> String {
@@ -11,6 +12,16 @@ pub fn group_thousands(n: u64, separator: char) -> String {
         out.push(d);
     }
     out
+}
+
+/// `input` with its whitespace tidied (trimmed, inner runs made one space), if that is 1 to
+/// `max_chars` characters without control characters.
+pub(crate) fn tidy_text(input: &str, max_chars: usize) -> Option<String> {
+    let tidy = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ok = !tidy.is_empty()
+        && tidy.chars().count() <= max_chars
+        && !tidy.chars().any(char::is_control);
+    ok.then_some(tidy)
 }
 
 #[cfg(test)]

@@ -150,17 +150,9 @@ impl DecisionReason {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let tidy = input.split_whitespace().collect::<Vec<_>>().join(" ");
-        if tidy.is_empty()
-            || tidy.chars().count() > Self::MAX_CHARS
-            || tidy.chars().any(char::is_control)
-        {
-            return Err(Error::new(
-                ErrorCode::InvalidReason,
-                "a reason is 1-200 characters",
-            ));
-        }
-        Ok(DecisionReason(tidy))
+        crate::format::tidy_text(input, Self::MAX_CHARS)
+            .map(DecisionReason)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidReason, "a reason is 1-200 characters"))
     }
 
     pub fn as_str(&self) -> &str {
